@@ -1,0 +1,312 @@
+"""Benchmark of the whole stack: `make bench` (or `.venv/bin/python bench/run.py`).
+
+Starts the stack as in production (gunicorn, PostgreSQL, Redis, one worker per queue) on
+spare ports with throwaway databases, then measures: the framework floor, sign-up
+throughput and latency at several concurrency levels (wrk), sign-up → mail latency at
+the SMTP server, 1,000 concurrent sign-ups for 50 seats, resident memory of every
+process, and SQL statements per sign-up. Writes bench/results/latest.json and prints a table.
+
+Needs: PostgreSQL (BENCH_POSTGRES_URL, default the machine's), `wrk` (apt-get install wrk).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+from aiosmtpd.controller import Controller  # noqa: E402
+from sqlalchemy import create_engine, event, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from shared.embedded import free_port  # noqa: E402
+from tests.stack import Stack  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+
+
+class RecordingSink:
+    """SMTP server that notes when each mail arrived, by recipient."""
+
+    def __init__(self):
+        self.arrivals: dict[str, list[float]] = {}
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        now = time.time()
+        with self.lock:
+            for rcpt in envelope.rcpt_tos:
+                self.arrivals.setdefault(rcpt.lower(), []).append(now)
+        return "250 OK"
+
+
+def pg_databases(base_url: str, prefix: str) -> dict[str, str]:
+    base = make_url(base_url)
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    urls = {}
+    with engine.connect() as conn:
+        for service in ("events", "registrations", "notifications"):
+            name = f"{prefix}_{service}"
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            urls[service] = base.set(database=name).render_as_string(hide_password=False)
+    engine.dispose()
+    return urls
+
+
+def drop_databases(base_url: str, urls: dict[str, str]) -> None:
+    engine = create_engine(make_url(base_url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for url in urls.values():
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def wrk(url: str, script: str, connections: int, seconds: int, threads: int = 2) -> dict:
+    threads = min(threads, connections)
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+                          "--timeout", "10s", "-s", str(ROOT / "bench" / script), url],
+                         capture_output=True, text=True, check=True).stdout
+    line = next(l for l in out.splitlines() if l.startswith("RESULT "))
+    return json.loads(line[len("RESULT "):])
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants."""
+    total = 0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            pids.extend(int(c) for c in children)
+        except FileNotFoundError:
+            continue
+    return round(total / 1024, 1)
+
+
+def memory(stack: Stack) -> dict:
+    return {role: rss_mb(process.pid) for role, process in stack.processes.items()}
+
+
+def create_event(stack: Stack, token: str, title: str, capacity: int, waitlist: bool = True) -> int:
+    starts = datetime.now(timezone.utc) + timedelta(days=30)
+    body = {"title": title, "language": "de", "timezone": "Europe/Berlin",
+            "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=3)).isoformat(),
+            "format": "in_person", "venue": {"name": "Rathaus", "street": "Markt 1", "postal_code": "24103",
+                                              "city": "Kiel"},
+            "contacts": [{"name": "Kontakt", "email": "kontakt@example.org"}],
+            "registration": {"mode": "required", "capacity": capacity, "waitlist": waitlist}}
+    headers = {"Authorization": f"Bearer {token}"}
+    created = requests.post(stack.url("events") + "/api/v1/events", json=body, headers=headers, timeout=10)
+    if created.status_code != 201:
+        raise RuntimeError(f"creating the event failed: {created.status_code} {created.text[:500]}")
+    event_id = created.json()["id"]
+    requests.post(stack.url("events") + f"/api/v1/events/{event_id}/publish", headers=headers, timeout=10).raise_for_status()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # the replica arrives by message (or is fetched on a miss)
+        if requests.get(stack.url("registrations") + f"/api/v1/events/{event_id}/availability", timeout=5).ok:
+            return event_id
+        time.sleep(0.2)
+    raise RuntimeError(f"event {event_id} never reached registrations")
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def signup_to_mail(stack: Stack, sink: RecordingSink, event_id: int, rate: float, seconds: float) -> dict:
+    url = stack.url("registrations") + f"/api/v1/events/{event_id}/registrations"
+    sent: dict[str, float] = {}
+    session = requests.Session()
+    interval = 1 / rate
+    start = time.monotonic()
+    i = 0
+    while time.monotonic() - start < seconds:
+        email = f"latency-{i}-{uuid.uuid4().hex[:6]}@example.org"
+        response = session.post(url, json={"name": f"Latency {i}", "email": email, "consent": True}, timeout=10)
+        if response.status_code == 202:
+            sent[email] = time.time()
+        i += 1
+        time.sleep(max(0.0, start + i * interval - time.monotonic()))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(e not in sink.arrivals for e in sent):
+        time.sleep(0.1)
+    latencies = [(sink.arrivals[e][0] - t) * 1000 for e, t in sent.items() if e in sink.arrivals]
+    return {"rate_per_s": rate, "signups": len(sent), "mails_arrived": len(latencies),
+            "p50_ms": round(percentile(latencies, 50), 1), "p95_ms": round(percentile(latencies, 95), 1),
+            "p99_ms": round(percentile(latencies, 99), 1)}
+
+
+def drain(sink: RecordingSink, expected: int, patience: float = 600.0) -> dict:
+    started = time.monotonic()
+
+    def arrived() -> int:
+        with sink.lock:
+            return sum(len(times) for address, times in sink.arrivals.items() if address.startswith("bench-"))
+
+    first = arrived()
+    while arrived() < expected and time.monotonic() - started < patience:
+        time.sleep(0.5)
+    seconds = time.monotonic() - started
+    count = arrived()
+    return {"expected": expected, "arrived": count, "waited_s": round(seconds, 1),
+            "mails_per_s_while_draining": round((count - first) / seconds, 1) if seconds > 0.5 else None}
+
+
+def contention(stack: Stack, token: str, attempts: int = 1000, seats: int = 50) -> dict:
+    event_id = create_event(stack, token, "Contention", capacity=seats)
+    url = stack.url("registrations") + f"/api/v1/events/{event_id}/registrations"
+    local = threading.local()
+
+    def sign_up(i: int) -> tuple[int, bool]:
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+        try:
+            response = local.session.post(url, json={"name": f"Person {i}", "email": f"c{i}@example.org",
+                                                     "consent": True}, timeout=30)
+        except requests.RequestException:
+            return -1, False
+        return response.status_code, response.status_code == 202 and bool(response.json().get("waitlist"))
+
+    barrier_start = time.monotonic()
+    with ThreadPoolExecutor(max_workers=200) as pool:
+        answers = list(pool.map(sign_up, range(attempts)))
+    elapsed = time.monotonic() - barrier_start
+    statuses = [status for status, _ in answers]
+    availability = requests.get(stack.url("registrations") + f"/api/v1/events/{event_id}/availability", timeout=10).json()
+    return {"attempts": attempts, "seats": seats, "seconds": round(elapsed, 2),
+            # an answer with "waitlist": true holds no seat: that person is on the waiting list
+            # once they confirm their address (availability counts confirmed waiting people only)
+            "taken": availability.get("taken"), "waitlisted": sum(1 for _, waiting in answers if waiting),
+            "seated": sum(1 for status, waiting in answers if status == 202 and not waiting),
+            "accepted_202": statuses.count(202), "server_errors": sum(1 for s in statuses if s >= 500),
+            "failed_requests": statuses.count(-1),
+            "other_statuses": sorted({s for s in statuses if s not in (202,) and s < 500 and s != -1})}
+
+
+def sql_per_signup(stack: Stack, event_id: int) -> dict:
+    """Statements and round trips of one sign-up, counted with SQLAlchemy engine events in-process."""
+    os.environ.update({k: v for k, v in stack.env.items() if k.endswith("_URL") or k in ("SECRET_KEY", "REDIS_URL")})
+    from services.registrations import create_app
+    app = create_app({"RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    url = f"/api/v1/events/{event_id}/registrations"
+    client.post(url, json={"name": "Warm Up", "email": "warm-up@example.org", "consent": True})
+    statements: list[str] = []
+    with app.app_context():
+        from services.registrations.models import db
+        engine = db.engine
+    listener = lambda conn, cursor, statement, params, context, executemany: statements.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        response = client.post(url, json={"name": "Counted", "email": "counted@example.org", "consent": True})
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return {"status": response.status_code, "statements": len(statements),
+            "kinds": [s.split()[0].upper() for s in statements]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk run")
+    parser.add_argument("--concurrency", default="1,8,32", help="wrk connection counts for sign-ups")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    pg = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    # aiosmtpd logs every SMTP line at INFO: in this process that would eat the CPU being measured
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    urls = pg_databases(pg, "ce_bench")
+    smtp_port = free_port()
+    sink = RecordingSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    workdir = Path(tempfile.mkdtemp(prefix="civic-bench-"))
+    cores = os.cpu_count() or 2
+    results: dict = {"machine": {"cores": cores, "python": platform.python_version(),
+                                 "when": datetime.now(timezone.utc).isoformat(timespec="seconds")}}
+    env = {"CIVIC_ENV": "production", "CIVIC_RATELIMIT_ENABLED": "false"}
+    try:
+        with Stack(workdir, urls, smtp_port=smtp_port, worker_concurrency=cores, env=env,
+                   production_gunicorn=True) as stack:
+            token = stack.flask("events", "create-organizer", "Benchmark").strip().splitlines()[-1]
+            time.sleep(2)
+            results["memory_at_rest_mb"] = memory(stack)
+            floor = wrk(stack.url("registrations") + "/healthz", "floor.lua", 8, args.seconds)
+            results["floor"] = floor
+            event_id = create_event(stack, token, "Throughput", capacity=100_000, waitlist=False)
+            signup_url = stack.url("registrations") + f"/api/v1/events/{event_id}/registrations"
+            results["signup"] = {}
+            for c in [int(x) for x in args.concurrency.split(",")]:
+                run = wrk(signup_url, "signup.lua", c, args.seconds)
+                run["ratio_to_floor"] = round(run["rps"] / floor["rps"], 3)
+                results["signup"][str(c)] = run
+            # the throughput runs left a mail per sign-up queued: measure how fast it drains
+            # (the mail pipeline's own throughput), and start the latency run on an idle stack
+            results["mail_drain"] = drain(sink, sum(run["accepted"] for run in results["signup"].values()))
+            mail_event = create_event(stack, token, "Mail latency", capacity=10_000)
+            results["signup_to_mail"] = signup_to_mail(stack, sink, mail_event, rate=10, seconds=args.seconds)
+            results["contention"] = contention(stack, token)
+            results["memory_after_load_mb"] = memory(stack)
+            results["sql_per_signup"] = sql_per_signup(stack, event_id)
+    finally:
+        controller.stop()
+        drop_databases(pg, urls)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print_table(results)
+    return 0
+
+
+def print_table(r: dict) -> None:
+    print(f"\ncivic-events benchmark ({r['machine']['cores']} cores, Python {r['machine']['python']}, {r['machine']['when']})")
+    f = r["floor"]
+    print(f"{'framework floor (GET /healthz, c=8)':45} {f['rps']:8.0f} req/s  p50 {f['p50_ms']:.1f} ms  p99 {f['p99_ms']:.1f} ms")
+    for c, s in r["signup"].items():
+        print(f"{'sign-up POST, c=' + c:45} {s['rps']:8.0f} req/s  p50 {s['p50_ms']:.1f}  p95 {s['p95_ms']:.1f}  "
+              f"p99 {s['p99_ms']:.1f} ms  ratio {s['ratio_to_floor']:.2f}  5xx {s['server_errors']}")
+    d = r["mail_drain"]
+    print(f"{'mail backlog after the throughput runs':45} {d['arrived']}/{d['expected']} mails after {d['waited_s']} s "
+          f"({d['mails_per_s_while_draining']} mails/s while draining)")
+    m = r["signup_to_mail"]
+    print(f"{'sign-up → mail at SMTP (' + str(m['rate_per_s']) + '/s)':45} p50 {m['p50_ms']} ms  p95 {m['p95_ms']} ms  "
+          f"p99 {m['p99_ms']} ms  ({m['mails_arrived']}/{m['signups']} arrived)")
+    c = r["contention"]
+    print(f"{'1,000 concurrent sign-ups for 50 seats':45} {c['seconds']} s  taken {c['taken']}  seated {c['seated']}  "
+          f"waitlisted {c['waitlisted']}  5xx {c['server_errors']}  failed {c['failed_requests']}")
+    q = r["sql_per_signup"]
+    print(f"{'SQL statements per sign-up':45} {q['statements']}  ({', '.join(q['kinds'])})")
+    print("resident memory (MB), at rest → after load:")
+    for role, mb in r["memory_at_rest_mb"].items():
+        print(f"  {role:28} {mb:7.1f} → {r['memory_after_load_mb'].get(role, float('nan')):7.1f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

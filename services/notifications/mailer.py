@@ -1,0 +1,155 @@
+"""Turning a message row into an RFC 5322 mail and handing it to SMTP (smtplib).
+
+Errors are sorted into temporary (retry later) and permanent (give up now), as SMTP means
+them: 4xx replies and network trouble are temporary, 5xx replies permanent.
+"""
+from __future__ import annotations
+
+import functools
+import smtplib
+import ssl
+from email.header import Header
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import EmailPolicy
+from email.utils import format_datetime, parseaddr
+
+from shared.db import utcnow
+
+from .safety import clean_address, clean_text
+
+
+class TemporaryFailure(Exception):
+    pass
+
+
+class PermanentFailure(Exception):
+    pass
+
+
+class MailPolicy(EmailPolicy):
+    """The standard policy, except that the Subject is folded by the classic `email.header` folder.
+
+    The standard folder may break the line right before an encoded word, leaving a trailing
+    space that reappears as a double space on unfolding ("Dietrichsdorf  – zweite"), or right
+    after "Subject:", which some readers show as a leading space."""
+
+    # header values that are URLs in angle brackets: an encoded word there is no link any more
+    VERBATIM = ("list-unsubscribe", "list-unsubscribe-post")
+
+    def fold(self, name, value):
+        text = str(value)
+        if name.lower() in self.VERBATIM and text.isascii() and len(text) < 990:
+            return f"{name}: {text}{self.linesep}"  # RFC 5322 allows 998 characters a line
+        if name.lower() == "subject":
+            text = str(value)
+            charset = "us-ascii" if text.isascii() else "utf-8"
+            return f"{name}: " + Header(text, charset, header_name=name).encode(linesep=self.linesep) + self.linesep
+        return super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        if name.lower() == "subject" or name.lower() in self.VERBATIM:
+            return self.fold(name, value).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+POLICY = MailPolicy(linesep="\r\n")
+
+
+def sender(config) -> tuple[str, str]:
+    """(display name, address) of MAIL_FROM."""
+    name, addr = parseaddr(config["MAIL_FROM"])
+    return clean_text(name), clean_address(addr)
+
+
+def build_mail(row, config) -> EmailMessage:
+    from_name, from_addr = sender(config)
+    mail = EmailMessage(policy=POLICY)
+    mail["From"] = Address(display_name=from_name, addr_spec=from_addr)
+    to_addr = clean_address(row.recipient)
+    mail["To"] = Address(display_name=clean_text(row.recipient_name, 120), addr_spec=to_addr)
+    mail["Subject"] = clean_text(row.subject, 400)
+    mail["Date"] = format_datetime(row.created_at or utcnow())
+    mail["Message-ID"] = row.rfc_message_id
+    mail["Auto-Submitted"] = "auto-generated"
+    mail["X-Auto-Response-Suppress"] = "All"
+    for name, value in (row.headers or {}).items():
+        mail[clean_text(name, 60)] = clean_text(value, 900)
+    # quoted-printable: 7-bit safe for every server, still readable in the raw source
+    mail.set_content(row.body_text, cte="quoted-printable")
+    if row.body_html:
+        mail.add_alternative(row.body_html, subtype="html", cte="quoted-printable")
+    if row.ics:
+        method = row.ics_method or "REQUEST"
+        mail.add_attachment(row.ics.encode("utf-8"), maintype="text", subtype="calendar",
+                            filename="invite.ics" if method != "CANCEL" else "cancel.ics",
+                            params={"method": method, "charset": "utf-8"})
+    mail["Content-Language"] = row.locale  # after the body: set_content() clears Content-* headers
+    return mail
+
+
+@functools.lru_cache(maxsize=8)
+def _tls_context(cafile: str | None) -> ssl.SSLContext:
+    """Certificates are verified; SMTP_CA_FILE adds a private CA (an internal relay). Built once
+    per CA file: loading the system's CA store costs tens of milliseconds, every time."""
+    return ssl.create_default_context(cafile=cafile)
+
+
+def _connect(config) -> smtplib.SMTP:
+    host, port = config["SMTP_HOST"], int(config["SMTP_PORT"])
+    timeout = float(config["SMTP_TIMEOUT_SECONDS"])
+    security = (config.get("SMTP_SECURITY") or "none").lower()
+    context = _tls_context(config.get("SMTP_CA_FILE") or None) if security in ("ssl", "starttls") else None
+    if security == "ssl":
+        client = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    else:
+        client = smtplib.SMTP(host, port, timeout=timeout)
+        if security == "starttls":
+            client.starttls(context=context)
+    if config.get("SMTP_USER"):
+        client.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
+    return client
+
+
+def _classify(code: int | None, text) -> Exception:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    reason = f"{code} {text}".strip()[:900]
+    if code is not None and 500 <= code < 600:
+        return PermanentFailure(reason)
+    return TemporaryFailure(reason)
+
+
+def send(mail: EmailMessage, config) -> None:
+    """Deliver one mail to its one recipient, or raise TemporaryFailure / PermanentFailure."""
+    envelope_from = sender(config)[1]
+    envelope_to = [mail["To"].addresses[0].addr_spec]
+    try:
+        client = _connect(config)
+    except smtplib.SMTPAuthenticationError as exc:
+        # wrong credentials are our configuration, not the mail's fault: keep it for a fixed setting
+        raise TemporaryFailure(f"SMTP login refused: {exc.smtp_code} {exc.smtp_error!r}"[:900]) from None
+    except smtplib.SMTPResponseException as exc:
+        raise _classify(exc.smtp_code if exc.smtp_code >= 400 else None, exc.smtp_error) from None
+    except (OSError, smtplib.SMTPException) as exc:
+        raise TemporaryFailure(f"cannot reach SMTP server: {exc.__class__.__name__}: {exc}"[:900]) from None
+    try:
+        refused = client.send_message(mail, from_addr=envelope_from, to_addrs=envelope_to)
+        if refused:  # only one recipient: send_message raises when all are refused, so this is belt and braces
+            code, text = next(iter(refused.values()))
+            raise _classify(code, text)
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, text = next(iter(exc.recipients.values()))
+        raise _classify(code, text) from None
+    except smtplib.SMTPResponseException as exc:  # sender refused, data refused, …
+        raise _classify(exc.smtp_code, exc.smtp_error) from None
+    except (OSError, smtplib.SMTPException) as exc:
+        raise TemporaryFailure(f"SMTP conversation broke off: {exc.__class__.__name__}: {exc}"[:900]) from None
+    finally:
+        try:
+            client.quit()
+        except Exception:
+            try:
+                client.close()
+            except Exception:
+                pass

@@ -1,0 +1,45 @@
+"""No header injection: display names and subjects lose control characters, addresses must
+validate (email-validator, no DNS lookups) before a mail row is ever queued."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+class InvalidAddress(ValueError):
+    pass
+
+
+def clean_text(value: str | None, limit: int = 300) -> str:
+    """One line of harmless text: CR, LF, TAB and other control characters become one space."""
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFC", str(value))
+    value = _CONTROL.sub(" ", value)
+    value = re.sub(r" {2,}", " ", value).strip()
+    return value[:limit]
+
+
+def clean_address(value: str | None) -> str:
+    """The normalized address, or InvalidAddress. Refuses anything with CR/LF or a second address."""
+    if not value or _CONTROL.search(value) or len(value) > 320:
+        raise InvalidAddress(f"not a valid email address: {value!r}"[:200])
+    try:
+        # no SMTPUTF8: few servers take a non-ASCII local part, and our From/To headers are ASCII
+        result = validate_email(value.strip(), check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as exc:
+        raise InvalidAddress(f"not a valid email address: {value!r} ({exc})"[:300]) from None
+    return result.ascii_email or result.normalized
+
+
+def clean_url(value: str | None) -> str | None:
+    """A link for a header (List-Unsubscribe): http(s), no whitespace or control characters."""
+    if not value or _CONTROL.search(value) or " " in value or not value.startswith(("https://", "http://")):
+        return None
+    if any(c in value for c in "<>\"'"):
+        return None
+    return value

@@ -1,0 +1,108 @@
+"""Celery tasks of the notifications service (queue `notifications`).
+
+Consumed from the contract (shared/contract.py), each deduplicated by message id:
+  notifications.registration_mail   a mail to a registrant about their registration
+  notifications.contact_mail        the event's contact persons learn of a sign-up, cancellation, full event
+  notifications.event_change_mail   the event changed or was cancelled: tell one registrant
+  notifications.erase_person        forget one person (GDPR)
+Own tasks:
+  notifications.deliver(message_row_id)   send one message row (safe to run twice)
+  notifications.sweep                     beat: re-drive queued rows that are due
+  notifications.send_reminders            beat: reminders before events
+  notifications.send_digests              beat: daily digest for contacts who chose it
+"""
+from __future__ import annotations
+
+import logging
+
+from celery.schedules import crontab
+from sqlalchemy.exc import IntegrityError
+
+from shared import contract
+from shared.db import utcnow
+from shared.outbox import Inbox
+
+from . import compose, delivery
+from .models import ProcessedMessage, db
+
+log = logging.getLogger(__name__)
+
+SWEEP = "notifications.sweep"
+SEND_REMINDERS = "notifications.send_reminders"
+SEND_DIGESTS = "notifications.send_digests"
+
+inbox = Inbox(db, ProcessedMessage)
+
+HANDLERS = {
+    contract.REGISTRATION_MAIL: compose.registration_mail,
+    contract.CONTACT_MAIL: compose.contact_mail,
+    contract.EVENT_CHANGE_MAIL: compose.event_change_mail,
+    contract.ERASE_PERSON: compose.erase_person,
+}
+
+
+def consume(task_name: str, message: dict) -> list[int]:
+    """Run the handler once per message id; the rows it queued are sent after the commit."""
+    created: list = []
+
+    def handler(data):
+        created.clear()
+        created.extend(HANDLERS[task_name](data))
+
+    for attempt in range(3):
+        try:
+            inbox.consume(task_name, message, handler)
+            break
+        except IntegrityError:
+            # two mails about one registration consumed at once both created its attendee row;
+            # the loser simply runs again and finds the row
+            if attempt == 2:
+                raise
+            created.clear()
+            log.info("retrying %s %s after a concurrent insert", task_name, message.get("message_id"))
+    ids = [row.id for row in created if row.status == "queued"]
+    delivery.enqueue(ids)
+    return ids
+
+
+def beat_schedule(config) -> dict:
+    return {
+        SWEEP: {"task": SWEEP, "schedule": float(config["SWEEP_SECONDS"])},
+        SEND_REMINDERS: {"task": SEND_REMINDERS, "schedule": float(config["REMINDER_CHECK_SECONDS"])},
+        SEND_DIGESTS: {"task": SEND_DIGESTS,
+                       "schedule": crontab(hour=int(config["DIGEST_HOUR_UTC"]), minute=0)},
+    }
+
+
+def register_tasks(celery) -> None:
+    for name in HANDLERS:
+        def make(name):
+            @celery.task(name=name, shared=False)
+            def consumer(message: dict):
+                return consume(name, message)
+            return consumer
+        make(name)
+
+    @celery.task(name=delivery.DELIVER_TASK, shared=False)
+    def deliver(message_row_id: int):
+        return delivery.deliver(int(message_row_id))
+
+    @celery.task(name=SWEEP, shared=False)
+    def sweep():
+        return delivery.sweep()
+
+    @celery.task(name=SEND_REMINDERS, shared=False)
+    def send_reminders():
+        rows = compose.due_reminders(utcnow())
+        db.session.commit()
+        ids = [r.id for r in rows if r.status == "queued"]
+        delivery.enqueue(ids)
+        return len(ids)
+
+    @celery.task(name=SEND_DIGESTS, shared=False)
+    def send_digests():
+        rows = compose.digests(utcnow())
+        db.session.commit()
+        ids = [r.id for r in rows if r.status == "queued"]
+        delivery.enqueue(ids)
+        return len(ids)

@@ -1,0 +1,36 @@
+"""The registrations service: citizens sign up (API and public pages); seats never overbook."""
+from __future__ import annotations
+
+import os
+
+from shared.app import build_app
+
+from .config import service_defaults
+from .models import db, outbox
+
+MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
+
+
+def create_app(config: dict | None = None):
+    app, api = build_app("registrations", __name__, title="civic-events: registrations", db=db,
+                         migrations_dir=MIGRATIONS, service_defaults=service_defaults(), config=config,
+                         outbox=outbox)
+    # the session cookie only carries the CSRF token of the sign-up and cancel forms
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    if app.config["CIVIC_ENV"] == "production":
+        app.config["SESSION_COOKIE_SECURE"] = True
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+    from .ratelimit import limiter
+    limiter.init_app(app)
+
+    from .api import BLUEPRINTS
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    from .pages import bp as pages_bp
+    app.register_blueprint(pages_bp)
+
+    from .tasks import register_tasks
+    register_tasks(app.extensions["celery"], app)
+    return app

@@ -1,0 +1,219 @@
+"""The registrations API (URL map at a glance):
+
+POST   /api/v1/events/<event_id>/registrations   public: sign up (202); Idempotency-Key honoured
+GET    /api/v1/events/<event_id>/registrations   organizer: JSON, or CSV with Accept: text/csv
+GET    /api/v1/events/<event_id>/availability    public: seats and waiting list
+POST   /api/v1/registrations/confirm             public: {token} from the confirmation mail
+POST   /api/v1/registrations/cancel              public: {token} from any registrant mail
+POST   /api/v1/registrations/<id>/approve        organizer
+POST   /api/v1/registrations/<id>/reject         organizer
+POST   /api/v1/registrations/<id>/check-in       organizer
+DELETE /api/v1/people/<email>                    organizer: erase a person (here and in notifications)
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import ValidationError, fields
+from sqlalchemy import select
+
+from shared.auth import RemoteOrganizerVerifier, organizer_required, require_organizer
+
+from . import domain, links
+from .models import EventReplica, Registration, db
+from .ratelimit import limiter, signup_limit, token_limit
+from .replica import get_event, public_event
+from .schemas import (AvailabilitySchema, ErasureSchema, RegistrationCreateSchema, RegistrationQueryArgsSchema,
+                      RegistrationSchema, RegistrationStatusSchema, SignUpAnswerSchema, TokenSchema)
+
+events_blp = Blueprint("event_registrations", __name__, url_prefix="/api/v1/events",
+                       description="Signing up for events")
+registrations_blp = Blueprint("registrations", __name__, url_prefix="/api/v1/registrations",
+                              description="One registration: confirm, cancel, organizer decisions")
+people_blp = Blueprint("people", __name__, url_prefix="/api/v1/people", description="Personal data")
+
+verify_token = RemoteOrganizerVerifier(ttl=30.0)
+auth = organizer_required(verify_token)
+
+
+def organizer():
+    return require_organizer(verify_token)
+
+
+def own_event(event_id: int) -> EventReplica:
+    """The event if the calling organizer owns it; another organizer's event is 404, not 403."""
+    row = get_event(event_id)
+    if row is None or row.organizer_id != organizer().id:
+        abort(404, message="No such event.")
+    return row
+
+
+def own_registration(reg_id: str) -> Registration:
+    reg = db.session.get(Registration, reg_id, populate_existing=True)
+    if reg is None or db.session.get(EventReplica, reg.event_id).organizer_id != organizer().id:
+        abort(404, message="No such registration.")
+    return reg
+
+
+def idempotency(event_id: int) -> tuple[str, str] | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    key = key.strip()
+    if not (1 <= len(key) <= 200) or not key.isprintable():
+        abort(422, message="Some fields are not valid.",
+              errors={"Idempotency-Key": ["Use 1 to 200 printable characters."]})
+    body = request.get_json(silent=True)
+    digest = hashlib.sha256(json.dumps({"event_id": event_id, "body": body}, sort_keys=True,
+                                       ensure_ascii=False).encode()).hexdigest()
+    return key, digest
+
+
+@events_blp.route("/<int:event_id>/registrations")
+class EventRegistrations(MethodView):
+    decorators = [limiter.limit(signup_limit, methods=["POST"])]
+
+    @events_blp.arguments(RegistrationCreateSchema)
+    @events_blp.response(202, SignUpAnswerSchema)
+    def post(self, data, event_id):
+        """Sign up (confirm by the link in the mail that follows)"""
+        row = public_event(event_id)
+        return domain.sign_up(row, data, idempotency(event_id))
+
+    @auth
+    @events_blp.arguments(RegistrationQueryArgsSchema, location="query")
+    @events_blp.response(200, RegistrationSchema(many=True))
+    @events_blp.alt_response(200, content_type="text/csv", description="Accept: text/csv")
+    def get(self, args, event_id):
+        """The event's registrations (organizer); CSV for Excel with Accept: text/csv"""
+        row = own_event(event_id)
+        query = select(Registration).where(Registration.event_id == row.id)
+        if args["status"]:
+            query = query.where(Registration.status == args["status"])
+        regs = db.session.execute(query.order_by(Registration.created_at, Registration.id)).scalars().all()
+        if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
+            return csv_response(row, regs)
+        return regs
+
+
+def _cell(value) -> str:
+    """Spreadsheet-safe text: a leading =, +, - or @ would start a formula in Excel."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
+def csv_response(row: EventReplica, regs: list[Registration]) -> Response:
+    event = row.data
+    questions = event["registration"].get("questions") or []
+    titles = {s["id"]: s["title"] for s in event.get("sessions") or []}
+    out = io.StringIO()
+    # semicolons and a BOM: what Excel in a German locale opens as columns with umlauts intact
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["id", "status", "name", "email", "companions", "sessions", "created_at", "confirmed_at",
+                     "checked_in_at"] + [q["label"] for q in questions])
+    for reg in regs:
+        writer.writerow([_cell(v) for v in (
+            reg.id, reg.status, reg.name, reg.email, reg.companions,
+            ", ".join(titles.get(s, str(s)) for s in reg.session_ids or []),
+            reg.created_at.isoformat() if reg.created_at else None,
+            reg.confirmed_at.isoformat() if reg.confirmed_at else None,
+            reg.checked_in_at.isoformat() if reg.checked_in_at else None,
+        )] + [_cell((reg.answers or {}).get(q["key"])) for q in questions])
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="registrations-event-{row.id}.csv"'
+    return response
+
+
+@events_blp.route("/<int:event_id>/availability")
+class Availability(MethodView):
+    @events_blp.response(200, AvailabilitySchema)
+    def get(self, event_id):
+        """Seats: capacity, taken, available, waiting list (per session too)"""
+        return domain.availability(public_event(event_id))
+
+
+def _token_errors(purpose: str, token: str) -> str:
+    try:
+        return links.read_token(purpose, token)
+    except links.ExpiredToken:
+        abort(410, message="This link has expired.", code="token_expired")
+    except links.BadToken:
+        abort(400, message="This link is not valid.", code="token_invalid")
+
+
+@registrations_blp.route("/confirm")
+class Confirm(MethodView):
+    decorators = [limiter.limit(token_limit)]
+
+    @registrations_blp.arguments(TokenSchema)
+    @registrations_blp.response(200, RegistrationStatusSchema)
+    def post(self, data):
+        """Confirm the email address (double opt-in)"""
+        return domain.confirm(_token_errors(links.CONFIRM, data["token"]))
+
+
+@registrations_blp.route("/cancel")
+class Cancel(MethodView):
+    decorators = [limiter.limit(token_limit)]
+
+    @registrations_blp.arguments(TokenSchema)
+    @registrations_blp.response(200, RegistrationStatusSchema)
+    def post(self, data):
+        """Cancel a registration by its signed link"""
+        return domain.cancel(_token_errors(links.CANCEL, data["token"]))
+
+
+@registrations_blp.route("/<string:reg_id>/approve")
+class Approve(MethodView):
+    @auth
+    @registrations_blp.response(200, RegistrationStatusSchema)
+    def post(self, reg_id):
+        """Approve a registration awaiting approval (organizer)"""
+        return domain.approve(own_registration(reg_id))
+
+
+@registrations_blp.route("/<string:reg_id>/reject")
+class Reject(MethodView):
+    @auth
+    @registrations_blp.response(200, RegistrationStatusSchema)
+    def post(self, reg_id):
+        """Reject a registration; its seats go to the waiting list (organizer)"""
+        return domain.reject(own_registration(reg_id))
+
+
+@registrations_blp.route("/<string:reg_id>/check-in")
+class CheckIn(MethodView):
+    @auth
+    @registrations_blp.response(200, RegistrationStatusSchema)
+    def post(self, reg_id):
+        """Mark a confirmed registrant as present (organizer)"""
+        return domain.check_in(own_registration(reg_id))
+
+
+@people_blp.route("/<path:email>")
+class Person(MethodView):
+    @auth
+    @people_blp.response(200, ErasureSchema)
+    def delete(self, email):
+        """Erase a person's registrations for your events, and their mails in notifications"""
+        try:
+            email = fields.Email().deserialize(email)
+        except ValidationError as exc:
+            abort(422, message="Some fields are not valid.", errors={"email": exc.messages})
+        return domain.erase_person(organizer().id, email)
+
+
+BLUEPRINTS = (events_blp, registrations_blp, people_blp)

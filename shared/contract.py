@@ -1,0 +1,262 @@
+"""Every Celery message that crosses a service boundary: its task name and payload schema.
+
+A service sends by name (`celery.send_task(name, kwargs={"message": payload})`) and never
+imports another service. Each payload carries `message_id` (unique; consumers deduplicate
+on it), `schema_version`, and `origin` (the sending service, which receives the
+acknowledgement `<origin>.outbox_ack` once the consumer has committed the effect).
+Adding optional fields is compatible; removing or renaming a field needs a new version.
+"""
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, validate
+
+SCHEMA_VERSION = 1
+SERVICES = ("events", "registrations", "notifications")
+
+# ---- task names --------------------------------------------------------------------------
+# events → registrations: the public state and registration policy of one event
+EVENT_SNAPSHOT = "registrations.event_snapshot"
+# registrations → notifications: one mail about one registration (kind says which)
+REGISTRATION_MAIL = "notifications.registration_mail"
+# registrations → notifications: the contact person(s) of an event learn of a sign-up/cancellation
+CONTACT_MAIL = "notifications.contact_mail"
+# registrations → notifications: the event changed or was cancelled; tell one registrant
+EVENT_CHANGE_MAIL = "notifications.event_change_mail"
+# registrations → notifications: erase everything kept about one person (GDPR request)
+ERASE_PERSON = "notifications.erase_person"
+
+
+def outbox_ack_task(service: str) -> str:
+    """The task a consumer sends back to the origin once a message took effect."""
+    return f"{service}.outbox_ack"
+
+
+def relay_task(service: str) -> str:
+    return f"{service}.relay_outbox"
+
+
+REGISTRATION_MAIL_KINDS = (
+    "confirm_email",      # double opt-in: "please confirm your email"
+    "confirmed",          # "you are registered" (+ .ics)
+    "waitlisted",         # "you are on the waiting list"
+    "promoted",           # "a seat is free — you are registered"
+    "pending_approval",   # "the organizer will review your registration"
+    "cancelled",          # "your registration was cancelled"
+    "rejected",           # "your registration was rejected"
+    "expired",            # "your unconfirmed registration expired"
+)
+CONTACT_MAIL_KINDS = ("new_registration", "cancellation", "nearly_full", "full")
+EVENT_CHANGE_KINDS = ("changed", "cancelled")
+
+
+class _Envelope(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    message_id = fields.String(required=True, validate=validate.Length(min=8, max=64))
+    schema_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    origin = fields.String(required=True, validate=validate.OneOf(SERVICES))
+
+
+# ---- event snapshot ----------------------------------------------------------------------
+class _Place(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    name = fields.String(allow_none=True)
+    street = fields.String(allow_none=True)
+    postal_code = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+
+
+class _Contact(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    name = fields.String(required=True)
+    role = fields.String(allow_none=True, load_default=None)  # events publishes it; mails show it
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+
+
+class _SnapshotSession(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    starts_at = fields.String(required=True)  # ISO 8601 with offset
+    ends_at = fields.String(required=True)
+    capacity = fields.Integer(allow_none=True)  # None: no limit
+    registration = fields.String(required=True)  # "required" | "optional" | "none"
+
+
+class _Question(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    key = fields.String(required=True)
+    label = fields.String(required=True)
+    type = fields.String(required=True)  # "text" | "choice" | "boolean"
+    required = fields.Boolean(load_default=False)
+    options = fields.List(fields.String(), load_default=list)
+
+
+class _Policy(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    mode = fields.String(required=True)  # "required" | "optional" | "none"
+    opens_at = fields.String(allow_none=True)
+    closes_at = fields.String(allow_none=True)
+    capacity = fields.Integer(allow_none=True)
+    waitlist = fields.Boolean(required=True)
+    approval = fields.Boolean(required=True)
+    max_companions = fields.Integer(required=True)
+    questions = fields.List(fields.Nested(_Question), load_default=list)
+
+
+class SnapshotEventSchema(Schema):
+    """The public representation of an event (API.md's event fields) as registrations stores it.
+
+    Fields beyond these (audience, tags, revision, ...) pass through unchanged."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    summary = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    language = fields.String(required=True)
+    timezone = fields.String(required=True)
+    starts_at = fields.String(required=True)
+    ends_at = fields.String(required=True)
+    format = fields.String(required=True)
+    venue = fields.Nested(_Place, allow_none=True)
+    online_url = fields.String(allow_none=True)
+    price = fields.Dict(allow_none=True)  # {amount_cents, currency, note}
+    organizer = fields.Dict(required=True)  # {id, name}
+    contacts = fields.List(fields.Nested(_Contact), load_default=list)
+    series = fields.Dict(allow_none=True)
+    sessions = fields.List(fields.Nested(_SnapshotSession), load_default=list)
+    agenda = fields.List(fields.Dict(), load_default=list)
+    registration = fields.Nested(_Policy, required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("draft", "published", "cancelled")))
+    reminder_hours_before = fields.Integer(load_default=24)
+    contact_notifications = fields.String(load_default="each")  # "each" | "daily_digest" | "none"
+
+
+class _Change(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    kind = fields.String(required=True, validate=validate.OneOf(
+        ("created", "updated", "published", "cancelled")))
+    time_changed = fields.Boolean(load_default=False)
+    place_changed = fields.Boolean(load_default=False)
+
+
+class EventSnapshotMessage(_Envelope):
+    event_id = fields.Integer(required=True)
+    # increases with every change of the event; an older revision never overwrites a newer one
+    revision = fields.Integer(required=True, validate=validate.Range(min=1))
+    change = fields.Nested(_Change, required=True)
+    event = fields.Nested(SnapshotEventSchema, required=True)
+
+
+# ---- mails -------------------------------------------------------------------------------
+class _Registrant(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    name = fields.String(required=True)
+    email = fields.Email(required=True)
+    locale = fields.String(load_default=None, allow_none=True)  # "de" | "en"; None: the event's language
+
+
+class _RegistrationFacts(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    id = fields.String(required=True)
+    status = fields.String(required=True)
+    companions = fields.Integer(load_default=0)
+    session_ids = fields.List(fields.Integer(), load_default=list)
+    answers = fields.Dict(load_default=dict)
+    created_at = fields.String(allow_none=True)
+
+
+class _Links(Schema):
+    """Signed, expiring links for the registrant, made by registrations."""
+    class Meta:
+        unknown = EXCLUDE
+    confirm = fields.String(allow_none=True)
+    cancel = fields.String(allow_none=True)
+    event_page = fields.String(allow_none=True)
+
+
+class RegistrationMailMessage(_Envelope):
+    kind = fields.String(required=True, validate=validate.OneOf(REGISTRATION_MAIL_KINDS))
+    registrant = fields.Nested(_Registrant, required=True)
+    registration = fields.Nested(_RegistrationFacts, required=True)
+    event = fields.Nested(SnapshotEventSchema, required=True)
+    links = fields.Nested(_Links, load_default=dict)
+
+
+class ContactMailMessage(_Envelope):
+    kind = fields.String(required=True, validate=validate.OneOf(CONTACT_MAIL_KINDS))
+    event = fields.Nested(SnapshotEventSchema, required=True)
+    # the sign-up or cancellation this is about; absent for nearly_full / full
+    registrant = fields.Nested(_Registrant, allow_none=True, load_default=None)
+    registration = fields.Nested(_RegistrationFacts, allow_none=True, load_default=None)
+    availability = fields.Dict(load_default=dict)  # {capacity, taken, available, waitlist}
+
+
+class EventChangeMailMessage(_Envelope):
+    kind = fields.String(required=True, validate=validate.OneOf(EVENT_CHANGE_KINDS))
+    registrant = fields.Nested(_Registrant, required=True)
+    registration = fields.Nested(_RegistrationFacts, required=True)
+    event = fields.Nested(SnapshotEventSchema, required=True)
+    time_changed = fields.Boolean(load_default=False)
+    place_changed = fields.Boolean(load_default=False)
+    links = fields.Nested(_Links, load_default=dict)
+
+
+class ErasePersonMessage(_Envelope):
+    email = fields.Email(required=True)
+    organizer_id = fields.Integer(required=True)
+    event_ids = fields.List(fields.Integer(), required=True)
+
+
+class OutboxAckMessage(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    message_id = fields.String(required=True)
+
+
+SCHEMAS: dict[str, type[Schema]] = {
+    EVENT_SNAPSHOT: EventSnapshotMessage,
+    REGISTRATION_MAIL: RegistrationMailMessage,
+    CONTACT_MAIL: ContactMailMessage,
+    EVENT_CHANGE_MAIL: EventChangeMailMessage,
+    ERASE_PERSON: ErasePersonMessage,
+}
+
+
+def queue_of(task_name: str) -> str:
+    """Tasks are routed by their prefix: `notifications.*` goes to the `notifications` queue."""
+    prefix = task_name.split(".", 1)[0]
+    if prefix not in SERVICES:
+        raise ValueError(f"task {task_name!r} does not belong to a service queue")
+    return prefix
+
+
+def validate_payload(task_name: str, payload: dict) -> dict:
+    """Check a payload against its schema; raises marshmallow.ValidationError."""
+    schema = _schema_instances.get(task_name)
+    if schema is None:
+        if task_name not in SCHEMAS:
+            raise ValueError(f"{task_name!r} is not a contract task")
+        # one instance per task: building a schema deep-copies its (nested) fields, which cost
+        # more than the validation itself; load() keeps no state, so an instance can be shared
+        schema = _schema_instances.setdefault(task_name, SCHEMAS[task_name]())
+    return schema.load(payload)
+
+
+_schema_instances: dict = {}
+
+
+__all__ = ["ValidationError", "SCHEMAS", "validate_payload", "queue_of", "SCHEMA_VERSION"]

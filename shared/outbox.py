@@ -1,0 +1,250 @@
+"""Transactional outbox (sender side) and processed-message inbox (consumer side).
+
+Sender: `outbox.put(task, body)` adds the message row to the current transaction. After
+that transaction commits, the row is published to the broker; if the broker is down, the
+row stays and the periodic relay sends it again (`<service>.relay_outbox`). A published
+row counts as delivered only when the consumer acknowledges it (`<service>.outbox_ack`,
+sent after the consumer committed the effect); until then it is re-published after
+OUTBOX_ACK_TIMEOUT_SECONDS, because a Redis restart without persistence forgets queued
+messages. Consumers deduplicate by message id, so a re-sent message has no second effect.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+
+from flask import current_app
+from marshmallow import ValidationError
+from sqlalchemy import JSON, Integer, String, Text, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import event as sa_event
+
+from shared.contract import SCHEMA_VERSION, outbox_ack_task, queue_of, relay_task, validate_payload
+from shared.db import UTCDateTime, utcnow
+from shared.logging import current_request_id
+
+log = logging.getLogger(__name__)
+
+# A row whose publish right after the commit failed is due for the relay after this long.
+INLINE_PUBLISH_GRACE = timedelta(seconds=2)
+MAX_BACKOFF = timedelta(minutes=10)
+ACKED_RETENTION = timedelta(days=7)
+
+
+class OutboxMixin:
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the message id
+    task_name: Mapped[str] = mapped_column(String(120), nullable=False)
+    payload: Mapped[dict] = mapped_column(JSON, nullable=False)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    published_at = mapped_column(UTCDateTime)
+    acked_at = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    next_attempt_at = mapped_column(UTCDateTime, nullable=False, index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ProcessedMessageMixin:
+    message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    task_name: Mapped[str] = mapped_column(String(120), nullable=False)
+    processed_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=2 ** min(attempts, 12)), MAX_BACKOFF)
+
+
+class Outbox:
+    def __init__(self, service: str, db, model):
+        self.service = service
+        self.db = db
+        self.model = model
+
+    # ---- sending ---------------------------------------------------------------------
+    def put(self, task_name: str, body: dict) -> str:
+        """Add a message to the current transaction; it is published after the commit.
+
+        The row is written as published (attempt 1, due again after the ack timeout): the
+        publish right after the commit nearly always succeeds, and marking it would cost a
+        second write and commit per change. If that publish fails, publish_committed marks the
+        row due at once; if the process dies between commit and publish, the relay sends it
+        when the ack timeout has passed."""
+        message_id = uuid.uuid4().hex
+        payload = {"message_id": message_id, "schema_version": SCHEMA_VERSION, "origin": self.service, **body}
+        validate_payload(task_name, payload)  # a malformed message is a bug: fail inside the transaction
+        queue_of(task_name)
+        now = utcnow()
+        ack_timeout = timedelta(seconds=current_app.config["OUTBOX_ACK_TIMEOUT_SECONDS"])
+        self.db.session.add(self.model(
+            id=message_id, task_name=task_name, payload=payload, request_id=current_request_id(),
+            created_at=now, published_at=now, attempts=1, next_attempt_at=now + ack_timeout,
+        ))
+        self.db.session.info.setdefault("outbox_pending", []).append(
+            (self, current_app._get_current_object(), (message_id, task_name, payload, current_request_id())))
+        return message_id
+
+    def _publish(self, celery, message_id: str, task_name: str, payload: dict, request_id: str | None) -> None:
+        # kwargsrepr: Celery would otherwise walk the whole payload to build a log string
+        celery.send_task(task_name, kwargs={"message": payload}, task_id=message_id,
+                         queue=queue_of(task_name), headers={"request_id": request_id or ""},
+                         argsrepr="()", kwargsrepr=f"{{'message': <{task_name} {message_id}>}}")
+
+    def publish_committed(self, messages: list[tuple]) -> int:
+        """Publish rows just committed (held in memory: no re-read). Rows that could not be
+        published are made due for the relay, which retries them with backoff."""
+        celery = current_app.extensions["celery"]
+        published = 0
+        error = None
+        for message_id, task_name, payload, request_id in messages:
+            try:
+                self._publish(celery, message_id, task_name, payload, request_id)
+            except Exception as exc:  # broker down: the relay takes over
+                log.warning("outbox publish of %s (%s) failed: %s", message_id, task_name, exc)
+                error = exc
+                break  # the broker is unlikely to be back for the next message of this commit
+            published += 1
+        unpublished = [m[0] for m in messages[published:]]
+        if unpublished:
+            now = utcnow()
+            with self.db.engine.begin() as conn:
+                conn.execute(update(self.model).where(self.model.id.in_(unpublished)).values(
+                    published_at=None, last_error=str(error)[:1000], next_attempt_at=now + INLINE_PUBLISH_GRACE))
+        return published
+
+    def _send_and_record(self, conn, celery, row) -> int:
+        now = utcnow()
+        try:
+            self._publish(celery, row.id, row.task_name, row.payload, row.request_id)
+        except Exception as exc:  # broker down or unreachable: the relay tries again
+            log.warning("outbox publish of %s (%s) failed: %s", row.id, row.task_name, exc)
+            conn.execute(update(self.model).where(self.model.id == row.id).values(
+                attempts=self.model.attempts + 1, last_error=str(exc)[:1000],
+                next_attempt_at=now + _backoff(row.attempts + 1)))
+            return 0
+        ack_timeout = timedelta(seconds=current_app.config["OUTBOX_ACK_TIMEOUT_SECONDS"])
+        conn.execute(update(self.model).where(self.model.id == row.id).values(
+            attempts=self.model.attempts + 1, published_at=now, last_error=None,
+            next_attempt_at=now + ack_timeout * (2 ** min(row.attempts, 6))))
+        return 1
+
+    def relay(self, batch: int = 500) -> int:
+        """Publish every unacknowledged row that is due; returns how many were sent."""
+        celery = current_app.extensions["celery"]
+        now = utcnow()
+        sent = 0
+        with self.db.engine.begin() as conn:
+            rows = conn.execute(
+                select(self.model)
+                .where(self.model.acked_at.is_(None), self.model.next_attempt_at <= now)
+                .order_by(self.model.created_at).limit(batch)
+            ).all()
+            for row in rows:
+                if not self._send_and_record(conn, celery, row):
+                    # the broker is down: trying the rest of the batch would only hold this
+                    # transaction (on SQLite the database's write lock) for batch x connect timeout
+                    break
+                sent += 1
+            conn.execute(self.model.__table__.delete().where(
+                self.model.acked_at.is_not(None), self.model.acked_at < now - ACKED_RETENTION))
+        if sent:
+            log.info("outbox relay re-published %d message(s)", sent)
+        return sent
+
+    def acknowledge(self, message_id: str) -> None:
+        with self.db.engine.begin() as conn:
+            conn.execute(update(self.model).where(self.model.id == message_id, self.model.acked_at.is_(None))
+                         .values(acked_at=utcnow()))
+
+    def backlog(self) -> int:
+        """Messages not yet acknowledged by their consumer (a Prometheus gauge)."""
+        with self.db.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(self.model).where(self.model.acked_at.is_(None))).scalar_one()
+
+    def stuck(self, older_than: timedelta) -> int:
+        with self.db.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(self.model).where(
+                self.model.acked_at.is_(None), self.model.created_at < utcnow() - older_than)).scalar_one()
+
+    def register_tasks(self, celery) -> None:
+        outbox = self
+
+        # shared=False: a Celery app gets only its own service's tasks (a shared task would be added to
+        # every app finalized later in the process, and the first registration of a name wins)
+        @celery.task(name=relay_task(self.service), shared=False)
+        def relay_outbox():
+            return outbox.relay()
+
+        @celery.task(name=outbox_ack_task(self.service), shared=False)
+        def outbox_ack(message_id: str):
+            outbox.acknowledge(message_id)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _publish_after_commit(session):
+    pending = session.info.pop("outbox_pending", None)
+    if not pending:
+        return
+    by_outbox: dict = {}
+    for outbox, app, message in pending:
+        by_outbox.setdefault((outbox, app), []).append(message)
+    for (outbox, app), messages in by_outbox.items():
+        try:
+            with app.app_context():
+                outbox.publish_committed(messages)
+        except Exception:  # never let publishing break the request that already committed
+            log.exception("publishing %d outbox message(s) after commit failed; the relay will retry", len(messages))
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session):
+    session.info.pop("outbox_pending", None)
+
+
+class Inbox:
+    """Consumer side: run a handler once per message id, then acknowledge to the origin."""
+
+    def __init__(self, db, model):
+        self.db = db
+        self.model = model
+
+    def consume(self, task_name: str, message: dict, handler) -> bool:
+        """Returns True if the handler ran, False for a duplicate or an invalid message."""
+        try:
+            data = validate_payload(task_name, message)
+        except ValidationError as exc:
+            # a payload this version cannot read will never become readable: log, acknowledge, drop
+            log.error("dropping invalid %s message %s: %s", task_name, message.get("message_id"), exc.messages)
+            if message.get("origin") and message.get("message_id"):
+                self._ack(message["origin"], message["message_id"])
+            return False
+        message_id = data["message_id"]
+        session = self.db.session
+        if session.get(self.model, message_id) is not None:
+            session.rollback()
+            self._ack(data["origin"], message_id)
+            return False
+        try:
+            handler(data)
+            session.add(self.model(message_id=message_id, task_name=task_name))
+            session.commit()
+        except IntegrityError:
+            # the same message was processed concurrently by another worker; its effect stands
+            session.rollback()
+            if session.get(self.model, message_id) is None:
+                raise
+            self._ack(data["origin"], message_id)
+            return False
+        except Exception:
+            session.rollback()
+            raise
+        self._ack(data["origin"], message_id)
+        return True
+
+    def _ack(self, origin: str, message_id: str) -> None:
+        try:
+            current_app.extensions["celery"].send_task(
+                outbox_ack_task(origin), kwargs={"message_id": message_id}, queue=origin)
+        except Exception as exc:  # the origin re-sends; we deduplicate and acknowledge again
+            log.warning("could not acknowledge %s to %s: %s", message_id, origin, exc)

@@ -1,0 +1,371 @@
+"""Fixtures of the bad-input and security suite: the three services wired as in production.
+
+- events runs behind a live HTTP server: registrations and notifications verify organizer
+  tokens there (`EVENTS_URL`), and registrations fetches missed event snapshots from it;
+- registrations runs in-process for the tests and behind a live server too, so that
+  notifications can ask it for an event's registrants (`REGISTRATIONS_URL`);
+- notifications sends over SMTP to a real aiosmtpd server of this suite.
+Every service has its own throwaway database (SQLite, or PostgreSQL with TEST_POSTGRES_URL)
+and the suite uses a Redis database index of its own, so nothing it publishes reaches another
+suite's worker. Messages between the services are handed over in-process, exactly as the
+consuming worker would run them (the consumer functions themselves, no mocks).
+"""
+from __future__ import annotations
+
+import copy
+import os
+import re
+import tempfile
+import time
+from email import message_from_bytes, policy
+from types import SimpleNamespace
+
+import hypothesis.configuration
+import pytest
+import redis as redis_lib
+from aiosmtpd.controller import Controller
+
+from shared import contract
+from shared.embedded import free_port
+from tests.conftest import clear_tables, migrate, serve_app
+
+# hypothesis (and schemathesis) keep caches and examples in a directory: not in the work tree
+hypothesis.configuration.set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "civic-events-hypothesis"))
+
+SECRET = "security-suite-secret-0123456789abcdef0123456789abcdef"
+ORGANIZER_A = "Landeshauptstadt Kiel – Referat Kreative Stadt"
+ORGANIZER_B = "Friedrich-Ebert-Stiftung"
+
+
+def own_redis_db(url: str, index: int = 9) -> str:
+    """The same real Redis server, but a database index of this suite only."""
+    base, _, current = url.rpartition("/")
+    return f"{base}/{index if current != str(index) else index - 1}"
+
+
+@pytest.fixture(scope="session")
+def sec_redis_url(redis_url):
+    url = own_redis_db(redis_url)
+    client = redis_lib.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
+
+
+def engine_options(url: str) -> dict:
+    options = {"pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        options["connect_args"] = {"timeout": 60}
+    return options
+
+
+# ---- a real SMTP server ------------------------------------------------------------------------
+class Sink:
+    """aiosmtpd handler that keeps every mail it accepts (envelope and parsed message)."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.mails: list[SimpleNamespace] = []
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        raw = envelope.original_content or envelope.content
+        self.mails.append(SimpleNamespace(mail_from=envelope.mail_from, rcpt_tos=list(envelope.rcpt_tos), raw=raw,
+                                          msg=message_from_bytes(raw, policy=policy.default)))
+        return "250 2.0.0 OK"
+
+    def start(self):
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture(scope="session")
+def smtp_sink():
+    sink = Sink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+# ---- the three services ------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def events_live(databases, sec_redis_url, tmp_path_factory):
+    from services.events import create_app
+    url = databases.url("sec_events")
+    app = create_app({
+        "TESTING": True, "PROPAGATE_EXCEPTIONS": False, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
+        "REDIS_URL": sec_redis_url, "SECRET_KEY": SECRET, "REGISTRATIONS_URL": "http://registrations.test",
+        "CELERY_BEAT_SCHEDULE_FILE": str(tmp_path_factory.mktemp("beat") / "events"),
+    })
+    migrate(app)
+    with serve_app(app) as server:
+        server.app = app
+        yield server
+
+
+@pytest.fixture(scope="session")
+def reg_app(databases, sec_redis_url, events_live, tmp_path_factory):
+    from services.registrations import create_app
+    url = databases.url("sec_registrations")
+    app = create_app({
+        "TESTING": True, "PROPAGATE_EXCEPTIONS": False, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
+        "REDIS_URL": sec_redis_url, "EVENTS_URL": events_live.url, "SECRET_KEY": SECRET,
+        "REGISTRATIONS_URL": "http://registrations.test",
+        "RATELIMIT_SIGNUP": "100000 per minute", "RATELIMIT_TOKEN": "100000 per minute",
+        "HTTP_TIMEOUT_SECONDS": 5,
+        "CELERY_BEAT_SCHEDULE_FILE": str(tmp_path_factory.mktemp("beat") / "registrations"),
+    })
+    migrate(app)
+    return app
+
+
+@pytest.fixture(scope="session")
+def reg_live(reg_app):
+    with serve_app(reg_app) as server:
+        server.app = reg_app
+        yield server
+
+
+@pytest.fixture(scope="session")
+def notif_app(databases, sec_redis_url, smtp_sink, events_live, reg_live, tmp_path_factory):
+    from services.notifications import create_app
+    url = databases.url("sec_notifications")
+    app = create_app({
+        "TESTING": True, "PROPAGATE_EXCEPTIONS": False, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
+        "REDIS_URL": sec_redis_url, "SECRET_KEY": SECRET,
+        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_sink.port, "SMTP_SECURITY": "none", "SMTP_TIMEOUT_SECONDS": 5,
+        "MAIL_FROM": "Civic Events <no-reply@civic-events.example>",
+        "EVENTS_URL": events_live.url, "REGISTRATIONS_URL": reg_live.url, "HTTP_TIMEOUT_SECONDS": 5,
+        "MAILBOX_DIR": str(tmp_path_factory.mktemp("mailbox")),
+        "CELERY_BEAT_SCHEDULE_FILE": str(tmp_path_factory.mktemp("beat") / "notifications"),
+    })
+    migrate(app)
+    return app
+
+
+def _reset_token_caches() -> None:
+    from services.notifications.api import verify
+    from services.registrations.api import verify_token
+    verify_token._cache.clear()
+    verify._cache.clear()
+
+
+class Stack:
+    """The three services of one test, with the helpers the security tests share."""
+
+    def __init__(self, events_live, reg_app, notif_app, smtp_sink):
+        self.events_live = events_live
+        self.events_app = events_live.app
+        self.events = events_live.app.test_client()
+        self.reg_app = reg_app
+        self.reg = reg_app.test_client()
+        self.notif_app = notif_app
+        self.notif = notif_app.test_client()
+        self.sink = smtp_sink
+
+    # -- organizers and events --
+    def organizer(self, name: str) -> SimpleNamespace:
+        from services.events.cli import create_organizer
+        with self.events_app.app_context():
+            org, token = create_organizer(name)
+            return SimpleNamespace(id=org.id, name=org.name, token=token, headers=auth(token))
+
+    def create_event(self, org, publish=True, deliver=True, **overrides) -> dict:
+        response = self.events.post("/api/v1/events", json=event_body(**overrides), headers=org.headers)
+        assert response.status_code == 201, response.json
+        event = response.json
+        if publish:
+            response = self.events.post(f"/api/v1/events/{event['id']}/publish", headers=org.headers)
+            assert response.status_code == 200, response.json
+            event = response.json
+        if deliver:
+            self.deliver_snapshot(event["id"])
+        return event
+
+    def deliver_snapshot(self, event_id: int) -> None:
+        """Hand the newest snapshot of an event to registrations, as its worker would."""
+        from services.events.models import OutboxMessage, db as events_db
+        from services.registrations.models import db
+        from services.registrations.tasks import consume_snapshot
+        with self.events_app.app_context():
+            rows = events_db.session.query(OutboxMessage).filter(
+                OutboxMessage.task_name == contract.EVENT_SNAPSHOT).all()
+            payloads = [copy.deepcopy(r.payload) for r in rows if r.payload.get("event_id") == event_id]
+            events_db.session.remove()
+        payload = max(payloads, key=lambda p: p["revision"])
+        with self.reg_app.app_context():
+            try:
+                consume_snapshot(payload)
+            finally:
+                db.session.remove()
+
+    # -- registrations --
+    def sign_up(self, event_id, **overrides):
+        body = {"name": "Erika Mustermann", "email": "erika@example.org", "consent": True}
+        body.update(overrides)
+        return self.reg.post(f"/api/v1/events/{event_id}/registrations", json=body)
+
+    def outbox(self, task=None) -> list[tuple[str, dict]]:
+        from services.registrations.models import OutboxMessage, db
+        with self.reg_app.app_context():
+            rows = db.session.query(OutboxMessage).order_by(OutboxMessage.created_at).all()
+            out = [(r.task_name, copy.deepcopy(r.payload)) for r in rows]
+            db.session.remove()
+        return [(t, p) for t, p in out if task is None or t == task]
+
+    def mails_to(self, email, kind=None) -> list[dict]:
+        return [p for _, p in self.outbox(contract.REGISTRATION_MAIL)
+                if p["registrant"]["email"] == email and (kind is None or p.get("kind") == kind)]
+
+    def confirm_token(self, email) -> str:
+        return link_token(self.mails_to(email, "confirm_email")[-1]["links"]["confirm"])
+
+    def cancel_token(self, email) -> str:
+        return link_token(self.mails_to(email)[-1]["links"]["cancel"])
+
+    def registration(self, reg_id):
+        from services.registrations.models import Registration, db
+        with self.reg_app.app_context():
+            reg = db.session.get(Registration, reg_id)
+            if reg is not None:
+                db.session.expunge(reg)
+            db.session.remove()
+        return reg
+
+    def registrations(self) -> list:
+        from services.registrations.models import Registration, db
+        with self.reg_app.app_context():
+            rows = db.session.query(Registration).order_by(Registration.created_at).all()
+            db.session.expunge_all()
+            db.session.remove()
+        return rows
+
+    def pools(self, event_id):
+        from services.registrations.models import SeatPool, db
+        with self.reg_app.app_context():
+            rows = [(p.session_id, p.capacity, p.taken) for p in
+                    db.session.query(SeatPool).filter_by(event_id=event_id).order_by(SeatPool.session_id)]
+            db.session.remove()
+        return rows
+
+    # -- notifications --
+    def relay_mails(self) -> list[int]:
+        """Hand every notifications.* message of the registrations outbox to notifications (each
+        once, as its worker would; the inbox deduplicates by message id) and send what it queued."""
+        from services.notifications import delivery
+        from services.notifications.models import db
+        from services.notifications.tasks import consume
+        ids: list[int] = []
+        for task, payload in self.outbox():
+            if not task.startswith("notifications."):
+                continue
+            with self.notif_app.app_context():
+                try:
+                    ids.extend(consume(task, payload))
+                finally:
+                    db.session.remove()
+        for row_id in ids:
+            with self.notif_app.app_context():
+                try:
+                    delivery.deliver(row_id)
+                finally:
+                    db.session.remove()
+        return ids
+
+    def messages(self) -> list:
+        from services.notifications.models import Message, db
+        with self.notif_app.app_context():
+            rows = db.session.query(Message).order_by(Message.id).all()
+            db.session.expunge_all()
+            db.session.remove()
+        return rows
+
+    def wait_for_mails(self, count: int, timeout: float = 10.0) -> list:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.sink.mails) >= count:
+                return list(self.sink.mails)
+            time.sleep(0.05)
+        raise AssertionError(f"expected {count} mail(s), got {len(self.sink.mails)}")
+
+
+@pytest.fixture()
+def stack(events_live, reg_app, reg_live, notif_app, smtp_sink, sec_redis_url):
+    from services.events.models import db as events_db
+    from services.notifications.models import db as notif_db
+    from services.registrations.models import db as reg_db
+    for app, db in ((events_live.app, events_db), (reg_app, reg_db), (notif_app, notif_db)):
+        with app.app_context():
+            clear_tables(db)
+            db.session.remove()
+    redis_lib.Redis.from_url(sec_redis_url).flushdb()
+    _reset_token_caches()
+    smtp_sink.mails.clear()
+    reg_app.config.update(RATELIMIT_SIGNUP="100000 per minute", RATELIMIT_TOKEN="100000 per minute")
+    yield Stack(events_live, reg_app, notif_app, smtp_sink)
+    reg_app.config.update(RATELIMIT_SIGNUP="100000 per minute", RATELIMIT_TOKEN="100000 per minute")
+    for app, db in ((events_live.app, events_db), (reg_app, reg_db), (notif_app, notif_db)):
+        with app.app_context():
+            db.session.remove()
+
+
+# ---- plain helpers -----------------------------------------------------------------------------
+def auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def event_body(**overrides):
+    body = {
+        "title": "Ideenschmiede Tiny Rathaus",
+        "summary": "Brainstorming im mobilen Rathaus",
+        "language": "de",
+        "timezone": "Europe/Berlin",
+        "starts_at": "2030-09-13T10:00:00",
+        "ends_at": "2030-09-13T16:00:00",
+        "format": "in_person",
+        "venue": {"name": "Stadtteilbücherei Dietrichsdorf", "street": "Langer Rehm 29",
+                  "postal_code": "24149", "city": "Kiel"},
+        "price": {"amount_cents": 0, "currency": "EUR"},
+        "contacts": [{"name": "Anne Czichowski", "email": "anne.czichowski@kiel.de", "phone": "0431/901-3086"}],
+        "registration": {"mode": "required", "closes_at": "2030-09-10T09:00:00", "capacity": 5,
+                         "waitlist": True, "max_companions": 2},
+    }
+    for key, value in overrides.items():
+        if key == "registration":
+            body["registration"] = {**body["registration"], **value}
+        else:
+            body[key] = value
+    return body
+
+
+def link_token(url: str) -> str:
+    return re.search(r"/(?:confirm|cancel)/([^/?#]+)", url).group(1)
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
+        re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+# what must never reach a client: a Python stack trace, source file paths, exception reprs
+LEAK_PATTERNS = [
+    re.compile(r"Traceback \(most recent call last\)"),
+    re.compile(r'File "[^"]+\.py", line \d+'),
+    re.compile(r"/(?:work|home|usr|opt|tmp|site-packages)/[\w./-]+\.py"),
+    re.compile(r"\b(?:sqlalchemy|psycopg|sqlite3)\.\w*(?:Error|Exception)\b"),
+    re.compile(r"\b(?:IntegrityError|OperationalError|ProgrammingError|DataError|KeyError|TypeError|AttributeError)\b"),
+    re.compile(r"Werkzeug Debugger"),
+]
+
+
+def leaks(text: str) -> list[str]:
+    return [m.group(0) for p in LEAK_PATTERNS for m in [p.search(text)] if m]
