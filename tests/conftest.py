@@ -8,7 +8,11 @@
 from __future__ import annotations
 
 import os
+import sys
+import threading
+import traceback
 import uuid
+from contextlib import contextmanager
 
 import pytest
 import redis as redis_lib
@@ -99,6 +103,8 @@ def clear_tables(db) -> None:
     with db.engine.begin() as conn:
         tables = [t for t in reversed(db.metadata.sorted_tables)]
         if conn.dialect.name == "postgresql":
+            # a connection some stuck thread left inside a transaction would make TRUNCATE wait forever
+            conn.execute(text("SET LOCAL lock_timeout = '30s'"))
             names = ", ".join(f'"{t.name}"' for t in tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
@@ -129,8 +135,45 @@ def serve_app(app) -> LiveServer:
     return LiveServer(app)
 
 
-def start_celery_worker(celery_app, queues: list[str], concurrency: int = 1):
-    """A real Celery worker (threads pool) consuming from the real broker; a context manager."""
-    from celery.contrib.testing.worker import start_worker
-    return start_worker(celery_app, pool="threads", concurrency=concurrency, perform_ping_check=False,
-                        queues=queues, shutdown_timeout=20, loglevel="WARNING")
+@contextmanager
+def start_celery_worker(celery_app, queues: list[str], concurrency: int = 1, start_timeout: float = 60.0,
+                        shutdown_timeout: float = 30.0):
+    """A real Celery worker (threads pool) in a thread of this process, consuming from the real
+    broker; a context manager.
+
+    Celery's own `start_worker` stops a worker through a process-wide flag and leaves that
+    flag set when the worker thread fails to stop in time; every later worker of the test run
+    then stops at birth and `start_worker` waits for it forever. Here the flag is cleared on
+    the way in and out, the start is awaited with a limit, and a worker that does not stop is
+    reported with the stack it is stuck in."""
+    from celery.contrib.testing.worker import TestWorkController, setup_app_for_worker
+    from celery.utils.nodenames import anon_nodename
+    from celery.worker import state
+
+    setup_app_for_worker(celery_app, "WARNING", None)
+    with celery_app.connection() as conn:  # the broker answers, or we fail here and not later
+        conn.ensure_connection(max_retries=3)
+    state.should_terminate = None
+    worker = TestWorkController(
+        app=celery_app, concurrency=concurrency, hostname=anon_nodename(), pool="threads",
+        loglevel="WARNING", logfile=None, ready_callback=None, queues=queues,
+        without_heartbeat=True, without_mingle=True, without_gossip=True)
+    thread = threading.Thread(target=worker.start, daemon=True, name=f"celery-worker-{'-'.join(queues)}")
+    thread.start()
+    if not worker._on_started.wait(start_timeout):
+        state.should_terminate = 0
+        thread.join(shutdown_timeout)
+        state.should_terminate = None
+        raise RuntimeError(f"the Celery worker for {queues} did not start within {start_timeout}s")
+    try:
+        yield worker
+    finally:
+        state.should_terminate = 0
+        thread.join(shutdown_timeout)
+        stuck = thread.is_alive()
+        state.should_terminate = None
+        if stuck:
+            frame = sys._current_frames().get(thread.ident)
+            where = "".join(traceback.format_stack(frame)) if frame else "(no stack)"
+            raise RuntimeError(f"the Celery worker for {queues} did not stop within {shutdown_timeout}s; "
+                               f"it is stuck in:\n{where}")

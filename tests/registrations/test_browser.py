@@ -63,6 +63,26 @@ def notifications(databases, reg_redis_url, events_live, smtp, tmp_path):
         yield app
 
 
+def _pipeline_state(registrations_app, notifications_app) -> str:
+    """Where a mail that did not arrive got stuck: the outbox of registrations, the message
+    rows of notifications."""
+    from sqlalchemy import select
+    from services.notifications.models import Message, db as notifications_db
+    from services.registrations.models import OutboxMessage, db as registrations_db
+    lines = []
+    with registrations_app.app_context():
+        for row in registrations_db.session.execute(select(OutboxMessage)).scalars():
+            lines.append(f"outbox {row.task_name} {row.payload.get('kind')} published={row.published_at} "
+                         f"acked={row.acked_at} attempts={row.attempts} error={row.last_error}")
+        registrations_db.session.remove()
+    with notifications_app.app_context():
+        for row in notifications_db.session.execute(select(Message)).scalars():
+            lines.append(f"message {row.kind} to {row.recipient} status={row.status} attempts={row.attempts} "
+                         f"error={row.last_error}")
+        notifications_db.session.remove()
+    return "\n".join(lines) or "(no outbox rows, no message rows)"
+
+
 def _text_of(msg) -> str:
     part = msg.get_body(preferencelist=("plain", "html"))
     return part.get_content()
@@ -106,7 +126,10 @@ def test_sign_up_in_a_browser(app, events_live, token, smtp, notifications):
                     page.get_by_role("button", name="Verbindlich anmelden").click()
                     page.get_by_role("heading", name="Bitte bestätigen Sie Ihre E-Mail-Adresse").wait_for()
 
-                    link = smtp.wait_for("erika@example.org", r"https?://\S+/confirm/\S+")
+                    try:
+                        link = smtp.wait_for("erika@example.org", r"https?://\S+/confirm/\S+")
+                    except AssertionError as exc:
+                        raise AssertionError(f"{exc}\n{_pipeline_state(app, notifications)}") from None
                     assert link.startswith(server.url)
                     page.goto(link)
                     page.get_by_role("heading", name="Ihre Anmeldung ist bestätigt").wait_for()
