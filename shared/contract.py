@@ -244,7 +244,7 @@ def queue_of(task_name: str) -> str:
     return prefix
 
 
-def validate_payload(task_name: str, payload: dict) -> dict:
+def validate_payload(task_name: str, payload: dict, partial: tuple[str, ...] | None = None) -> dict:
     """Check a payload against its schema; raises marshmallow.ValidationError."""
     schema = _schema_instances.get(task_name)
     if schema is None:
@@ -253,10 +253,23 @@ def validate_payload(task_name: str, payload: dict) -> dict:
         # one instance per task: building a schema deep-copies its (nested) fields, which cost
         # more than the validation itself; load() keeps no state, so an instance can be shared
         schema = _schema_instances.setdefault(task_name, SCHEMAS[task_name]())
-    return schema.load(payload)
+    return schema.load(payload, partial=partial)
+
+
+def validate_outgoing(task_name: str, payload: dict, prevalidated: tuple[str, ...] = ()) -> None:
+    """The sender's check. Fields named in `prevalidated` hold data that already passed this
+    contract on its way in (an event snapshot kept in a replica): their presence is checked,
+    their content is not walked a second time. The consumer still validates everything."""
+    if not prevalidated:
+        validate_payload(task_name, payload)
+        return
+    missing = [name for name in prevalidated if not isinstance(payload.get(name), dict)]
+    if missing:
+        raise ValidationError({name: ["Missing data for required field."] for name in missing})
+    validate_payload(task_name, {k: v for k, v in payload.items() if k not in prevalidated}, partial=prevalidated)
 
 
 _schema_instances: dict = {}
 
 
-__all__ = ["ValidationError", "SCHEMAS", "validate_payload", "queue_of", "SCHEMA_VERSION"]
+__all__ = ["ValidationError", "SCHEMAS", "validate_payload", "validate_outgoing", "queue_of", "SCHEMA_VERSION"]

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy import event as sa_event
 
-from shared.contract import SCHEMA_VERSION, outbox_ack_task, queue_of, relay_task, validate_payload
+from shared.contract import SCHEMA_VERSION, outbox_ack_task, queue_of, relay_task, validate_outgoing, validate_payload
 from shared.db import UTCDateTime, utcnow
 from shared.logging import current_request_id
 
@@ -63,17 +63,18 @@ class Outbox:
         self.model = model
 
     # ---- sending ---------------------------------------------------------------------
-    def put(self, task_name: str, body: dict) -> str:
+    def put(self, task_name: str, body: dict, prevalidated: tuple[str, ...] = ()) -> str:
         """Add a message to the current transaction; it is published after the commit.
 
         The row is written as published (attempt 1, due again after the ack timeout): the
         publish right after the commit nearly always succeeds, and marking it would cost a
         second write and commit per change. If that publish fails, publish_committed marks the
         row due at once; if the process dies between commit and publish, the relay sends it
-        when the ack timeout has passed."""
+        when the ack timeout has passed. `prevalidated`: see contract.validate_outgoing."""
         message_id = uuid.uuid4().hex
         payload = {"message_id": message_id, "schema_version": SCHEMA_VERSION, "origin": self.service, **body}
-        validate_payload(task_name, payload)  # a malformed message is a bug: fail inside the transaction
+        # a malformed message is a bug: fail inside the transaction
+        validate_outgoing(task_name, payload, prevalidated)
         queue_of(task_name)
         now = utcnow()
         ack_timeout = timedelta(seconds=current_app.config["OUTBOX_ACK_TIMEOUT_SECONDS"])

@@ -27,6 +27,8 @@ import logging
 import random
 import time
 from datetime import timedelta
+from email.message import EmailMessage
+from typing import NamedTuple
 
 from flask import current_app
 from prometheus_client import Counter
@@ -91,30 +93,72 @@ def _record(row_id: int, **values) -> None:
             time.sleep(0.2 * (attempt + 1))
 
 
+class Prepared(NamedTuple):
+    """A claimed row, turned into a mail while its data was at hand."""
+    row_id: int
+    kind: str
+    recipient: str
+    attempts: int
+    mail: EmailMessage | None
+    error: Exception | None  # building the mail failed (e.g. an address the mail library refuses)
+
+
+def prepare(row: Message) -> Prepared:
+    try:
+        mail, error = mailer.build_mail(row, current_app.config), None
+    except Exception as exc:  # reported, with the row's outcome, by send()
+        mail, error = None, exc
+    return Prepared(row.id, row.kind, row.recipient, row.attempts, mail, error)
+
+
+def lease_at_birth(rows: list[Message]) -> list[Prepared]:
+    """Claim rows created in the current transaction for the task that created them: the
+    lease is part of that transaction's commit, so no separate claim is needed and no other
+    worker can take them meanwhile. If this worker dies, the lease runs out and the sweeper
+    hands them on, as for any claimed row. Call after a flush (the rows need their ids)."""
+    now = utcnow()
+    lease = timedelta(seconds=float(current_app.config["DELIVERY_LEASE_SECONDS"]))
+    prepared = []
+    for row in rows:
+        if row.status != "queued":
+            continue
+        row.lease_until = now + lease
+        row.attempts = (row.attempts or 0) + 1
+        row.next_attempt_at = now + lease
+        prepared.append(prepare(row))
+    return prepared
+
+
 def deliver(row_id: int) -> str:
     """Send one message row if it still needs sending. Returns what happened (for logs and tests)."""
-    config = current_app.config
     if not claim(row_id):
         MAIL_CLAIMS_LOST.inc()
         return "skipped"
     row = db.session.execute(select(Message).where(Message.id == row_id)).scalar_one_or_none()
     if row is None:  # erased meanwhile
         return "gone"
-    kind = _kind_label(row.kind)
+    return send(prepare(row))
+
+
+def send(prepared: Prepared) -> str:
+    """Hand a claimed, prepared row to SMTP and record the outcome."""
+    config = current_app.config
+    row_id, recipient, attempts = prepared.row_id, prepared.recipient, prepared.attempts
+    kind = _kind_label(prepared.kind)
     try:
-        mail = mailer.build_mail(row, config)
-        mailer.send(mail, config)
+        if prepared.error is not None:
+            raise prepared.error
+        mailer.send(prepared.mail, config)
     except (mailer.PermanentFailure, InvalidAddress) as exc:
         _record(row_id, status="failed", last_error=str(exc)[:1000])
         MAILS_FAILED.labels(kind, "permanent").inc()
-        log.warning("message %s to %s failed permanently: %s", row_id, row.recipient, exc)
+        log.warning("message %s to %s failed permanently: %s", row_id, recipient, exc)
         return "failed"
     except mailer.TemporaryFailure as exc:
-        attempts = row.attempts
         if attempts >= int(config["MAIL_MAX_ATTEMPTS"]):
             _record(row_id, status="failed", last_error=f"gave up after {attempts} attempts: {exc}"[:1000])
             MAILS_FAILED.labels(kind, "retries_exhausted").inc()
-            log.warning("message %s to %s failed after %d attempts: %s", row_id, row.recipient, attempts, exc)
+            log.warning("message %s to %s failed after %d attempts: %s", row_id, recipient, attempts, exc)
             return "failed"
         delay = backoff(attempts, config)
         _record(row_id, last_error=str(exc)[:1000], next_attempt_at=utcnow() + timedelta(seconds=delay))
@@ -127,13 +171,13 @@ def deliver(row_id: int) -> str:
         # a bug or broken row: leave it queued; after the lease the sweeper tries again, up to the limit
         db.session.rollback()
         log.exception("message %s: unexpected error while sending", row_id)
-        if row.attempts >= int(config["MAIL_MAX_ATTEMPTS"]):
+        if attempts >= int(config["MAIL_MAX_ATTEMPTS"]):
             _record(row_id, status="failed", last_error=f"{exc.__class__.__name__}: {exc}"[:1000])
             MAILS_FAILED.labels(kind, "error").inc()
         return "error"
     _record(row_id, status="sent", sent_at=utcnow(), last_error=None)
     MAILS_SENT.labels(kind).inc()
-    log.info("message %s (%s) sent to %s", row_id, row.kind, row.recipient)
+    log.info("message %s (%s) sent to %s", row_id, prepared.kind, recipient)
     return "sent"
 
 

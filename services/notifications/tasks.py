@@ -6,7 +6,7 @@ Consumed from the contract (shared/contract.py), each deduplicated by message id
   notifications.event_change_mail   the event changed or was cancelled: tell one registrant
   notifications.erase_person        forget one person (GDPR)
 Own tasks:
-  notifications.deliver(message_row_id)   send one message row (safe to run twice)
+  notifications.deliver(message_row_id)   send one message row (safe to run twice): retries, sweeps
   notifications.sweep                     beat: re-drive queued rows that are due
   notifications.send_reminders            beat: reminders before events
   notifications.send_digests              beat: daily digest for contacts who chose it
@@ -42,27 +42,32 @@ HANDLERS = {
 
 
 def consume(task_name: str, message: dict) -> list[int]:
-    """Run the handler once per message id; the rows it queued are sent after the commit."""
-    created: list = []
+    """Run the handler once per message id, then send the mails it queued, in this same task:
+    the rows are claimed in the transaction that creates them, so a separate delivery task (a
+    broker round trip, a claim, a re-read per mail) is not needed. Should this worker die
+    before a mail went out, its lease runs out and the sweeper hands the row on."""
+    prepared: list[delivery.Prepared] = []
 
     def handler(data):
-        created.clear()
-        created.extend(HANDLERS[task_name](data))
+        rows = HANDLERS[task_name](data)
+        db.session.flush()  # ids for the rows
+        prepared[:] = delivery.lease_at_birth(rows)
 
     for attempt in range(3):
         try:
-            inbox.consume(task_name, message, handler)
+            if not inbox.consume(task_name, message, handler):
+                prepared.clear()  # a duplicate: whoever processed it first sends its mails
             break
         except IntegrityError:
             # two mails about one registration consumed at once both created its attendee row;
             # the loser simply runs again and finds the row
             if attempt == 2:
                 raise
-            created.clear()
+            prepared.clear()
             log.info("retrying %s %s after a concurrent insert", task_name, message.get("message_id"))
-    ids = [row.id for row in created if row.status == "queued"]
-    delivery.enqueue(ids)
-    return ids
+    for mail in prepared:
+        delivery.send(mail)
+    return [mail.row_id for mail in prepared]
 
 
 def beat_schedule(config) -> dict:

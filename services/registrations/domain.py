@@ -36,6 +36,10 @@ SEATS_RELEASED = Counter("civic_seats_released_total", "Seats given back (cancel
 TRANSITIONS = Counter("civic_registration_transitions_total", "Registration status changes", ["to_status"])
 PROMOTIONS = Counter("civic_waitlist_promotions_total", "Registrations promoted from the waiting list")
 
+# The event in our messages is the replica's snapshot, checked against the contract when it
+# arrived; the outbox does not walk it again for every mail (notifications still checks it).
+REPLICA_EVENT = ("event",)
+
 # registrations whose address was confirmed: they hear about changes of the event
 INFORMED_STATUSES = ("confirmed", "waitlisted", "pending_approval")
 
@@ -197,7 +201,7 @@ def mail(reg: Registration, event: dict, kind: str) -> str:
     return outbox.put(contract.REGISTRATION_MAIL, {
         "kind": kind, "registrant": registrant_of(reg), "registration": facts_of(reg), "event": event,
         "links": links_of(reg, confirm=(kind == "confirm_email")),
-    })
+    }, prevalidated=REPLICA_EVENT)
 
 
 def wants_contact_mail(event: dict) -> bool:
@@ -213,7 +217,7 @@ def contact_mail(event: dict, kind: str, reg: Registration | None = None, number
         "registrant": registrant_of(reg) if reg else None,
         "registration": facts_of(reg) if reg else None,
         "availability": numbers or {},
-    })
+    }, prevalidated=REPLICA_EVENT)
 
 
 def announce_thresholds(event: dict, held: list[Held], seats: int) -> None:
@@ -736,4 +740,4 @@ def _tell_registrants(row: EventReplica, kind: str, time_changed: bool, place_ch
         outbox.put(contract.EVENT_CHANGE_MAIL, {
             "kind": kind, "registrant": registrant_of(reg), "registration": facts_of(reg), "event": row.data,
             "time_changed": time_changed, "place_changed": place_changed, "links": links_of(reg),
-        })
+        }, prevalidated=REPLICA_EVENT)

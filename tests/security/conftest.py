@@ -257,8 +257,7 @@ class Stack:
     # -- notifications --
     def relay_mails(self) -> list[int]:
         """Hand every notifications.* message of the registrations outbox to notifications (each
-        once, as its worker would; the inbox deduplicates by message id) and send what it queued."""
-        from services.notifications import delivery
+        once, as its worker would; the inbox deduplicates by message id), which sends the mails."""
         from services.notifications.models import db
         from services.notifications.tasks import consume
         ids: list[int] = []
@@ -268,12 +267,6 @@ class Stack:
             with self.notif_app.app_context():
                 try:
                     ids.extend(consume(task, payload))
-                finally:
-                    db.session.remove()
-        for row_id in ids:
-            with self.notif_app.app_context():
-                try:
-                    delivery.deliver(row_id)
                 finally:
                     db.session.remove()
         return ids
