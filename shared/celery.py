@@ -38,7 +38,8 @@ def make_celery(app) -> Celery:
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
             rid = getattr(self.request, "request_id", None) or (self.request.headers or {}).get("request_id")
-            token = request_id_var.set(rid or self.request.id)
+            # a task run inside another (a message of a batch) keeps the request id of the batch
+            token = request_id_var.set(rid or self.request.id or request_id_var.get())
             try:
                 with app.app_context():
                     return self.run(*args, **kwargs)
@@ -81,5 +82,7 @@ def make_celery(app) -> Celery:
         beat_schedule_filename=app.config.get("CELERY_BEAT_SCHEDULE_FILE", f"var/celerybeat-{service}"),
     )
     celery.conf.update(app.config.get("CELERY", {}))
+    from shared.outbox import register_batch_consumer
+    register_batch_consumer(celery, service)
     app.extensions["celery"] = celery
     return celery

@@ -31,6 +31,14 @@ def outbox_ack_task(service: str) -> str:
     return f"{service}.outbox_ack"
 
 
+def batch_task(service: str) -> str:
+    """Several messages for one service committed in one transaction travel as one broker
+    message (kwargs {"messages": [{"task": name, "message": payload}, ...]}); the consumer
+    handles each as if it had come alone (deduplicated, acknowledged). A relayed message
+    always travels alone."""
+    return f"{service}.batch"
+
+
 def relay_task(service: str) -> str:
     return f"{service}.relay_outbox"
 
@@ -222,9 +230,24 @@ class ErasePersonMessage(_Envelope):
 
 
 class OutboxAckMessage(Schema):
+    """`message_id` for one message, `message_ids` for those of a batch."""
     class Meta:
         unknown = EXCLUDE
-    message_id = fields.String(required=True)
+    message_id = fields.String()
+    message_ids = fields.List(fields.String(), validate=validate.Length(max=1000))
+
+
+class _BatchItem(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    task = fields.String(required=True)
+    message = fields.Dict(required=True)
+
+
+class BatchMessage(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    messages = fields.List(fields.Nested(_BatchItem), required=True, validate=validate.Length(min=1, max=1000))
 
 
 SCHEMAS: dict[str, type[Schema]] = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from contextvars import ContextVar
 from datetime import timedelta
 
 from flask import current_app
@@ -21,7 +22,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy import event as sa_event
 
-from shared.contract import SCHEMA_VERSION, outbox_ack_task, queue_of, relay_task, validate_outgoing, validate_payload
+from shared.contract import (SCHEMA_VERSION, BatchMessage, batch_task, outbox_ack_task, queue_of, relay_task,
+                             validate_outgoing, validate_payload)
 from shared.db import UTCDateTime, utcnow
 from shared.logging import current_request_id
 
@@ -92,27 +94,43 @@ class Outbox:
                          queue=queue_of(task_name), headers={"request_id": request_id or ""},
                          argsrepr="()", kwargsrepr=f"{{'message': <{task_name} {message_id}>}}")
 
+    def _publish_batch(self, celery, messages: list[tuple]) -> None:
+        queue = queue_of(messages[0][1])
+        celery.send_task(batch_task(queue), task_id=uuid.uuid4().hex, queue=queue,
+                         kwargs={"messages": [{"task": task_name, "message": payload}
+                                              for _, task_name, payload, _ in messages]},
+                         headers={"request_id": messages[0][3] or ""}, argsrepr="()",
+                         kwargsrepr=f"{{'messages': <{len(messages)} for {queue}>}}")
+
     def publish_committed(self, messages: list[tuple]) -> int:
-        """Publish rows just committed (held in memory: no re-read). Rows that could not be
-        published are made due for the relay, which retries them with backoff."""
+        """Publish rows just committed (held in memory: no re-read), those for one queue as one
+        batch (a sign-up's mail to the registrant and to the contact person: one broker message,
+        one task). Rows that could not be published are made due for the relay, which retries
+        them one by one with backoff."""
         celery = current_app.extensions["celery"]
-        published = 0
+        by_queue: dict[str, list[tuple]] = {}
+        for message in messages:
+            by_queue.setdefault(queue_of(message[1]), []).append(message)
+        published: list[str] = []
         error = None
-        for message_id, task_name, payload, request_id in messages:
+        for group in by_queue.values():
             try:
-                self._publish(celery, message_id, task_name, payload, request_id)
+                if len(group) == 1:
+                    self._publish(celery, *group[0])
+                else:
+                    self._publish_batch(celery, group)
             except Exception as exc:  # broker down: the relay takes over
-                log.warning("outbox publish of %s (%s) failed: %s", message_id, task_name, exc)
+                log.warning("outbox publish of %d message(s) (%s) failed: %s", len(group), group[0][1], exc)
                 error = exc
-                break  # the broker is unlikely to be back for the next message of this commit
-            published += 1
-        unpublished = [m[0] for m in messages[published:]]
+                break  # the broker is unlikely to be back for the next queue of this commit
+            published.extend(m[0] for m in group)
+        unpublished = [m[0] for m in messages if m[0] not in set(published)]
         if unpublished:
             now = utcnow()
             with self.db.engine.begin() as conn:
                 conn.execute(update(self.model).where(self.model.id.in_(unpublished)).values(
                     published_at=None, last_error=str(error)[:1000], next_attempt_at=now + INLINE_PUBLISH_GRACE))
-        return published
+        return len(published)
 
     def _send_and_record(self, conn, celery, row) -> int:
         now = utcnow()
@@ -153,9 +171,11 @@ class Outbox:
             log.info("outbox relay re-published %d message(s)", sent)
         return sent
 
-    def acknowledge(self, message_id: str) -> None:
+    def acknowledge(self, *message_ids: str) -> None:
+        if not message_ids:
+            return
         with self.db.engine.begin() as conn:
-            conn.execute(update(self.model).where(self.model.id == message_id, self.model.acked_at.is_(None))
+            conn.execute(update(self.model).where(self.model.id.in_(message_ids), self.model.acked_at.is_(None))
                          .values(acked_at=utcnow()))
 
     def backlog(self) -> int:
@@ -178,8 +198,8 @@ class Outbox:
             return outbox.relay()
 
         @celery.task(name=outbox_ack_task(self.service), shared=False)
-        def outbox_ack(message_id: str):
-            outbox.acknowledge(message_id)
+        def outbox_ack(message_id: str | None = None, message_ids: list[str] | None = None):
+            outbox.acknowledge(*([message_id] if message_id else []), *(message_ids or []))
 
 
 @sa_event.listens_for(Session, "after_commit")
@@ -244,8 +264,55 @@ class Inbox:
         return True
 
     def _ack(self, origin: str, message_id: str) -> None:
+        pending = _pending_acks.get()
+        if pending is not None:  # inside a batch: one acknowledgement per origin at its end
+            pending.setdefault(origin, []).append(message_id)
+            return
+        send_acks(origin, [message_id])
+
+
+def send_acks(origin: str, message_ids: list[str]) -> None:
+    kwargs = {"message_id": message_ids[0]} if len(message_ids) == 1 else {"message_ids": message_ids}
+    try:
+        current_app.extensions["celery"].send_task(outbox_ack_task(origin), kwargs=kwargs, queue=origin)
+    except Exception as exc:  # the origin re-sends; we deduplicate and acknowledge again
+        log.warning("could not acknowledge %d message(s) to %s: %s", len(message_ids), origin, exc)
+
+
+# acknowledgements collected while a batch is handled: {origin: [message ids]}
+_pending_acks: ContextVar[dict | None] = ContextVar("pending_acks", default=None)
+
+
+def register_batch_consumer(celery, service: str) -> None:
+    """`<service>.batch`: hand each message of a batch to its own task, in this process and in
+    order, as if it had come alone; acknowledge them together at the end. A message that fails
+    is not acknowledged, so its origin relays it again (alone) after the ack timeout."""
+    @celery.task(name=batch_task(service), shared=False)
+    def batch(messages: list):
         try:
-            current_app.extensions["celery"].send_task(
-                outbox_ack_task(origin), kwargs={"message_id": message_id}, queue=origin)
-        except Exception as exc:  # the origin re-sends; we deduplicate and acknowledge again
-            log.warning("could not acknowledge %s to %s: %s", message_id, origin, exc)
+            items = BatchMessage().load({"messages": messages})["messages"]
+        except ValidationError as exc:
+            log.error("dropping an unreadable %s batch: %s", service, exc.messages)
+            return 0
+        pending: dict = {}
+        token = _pending_acks.set(pending)
+        handled, failures = 0, []
+        try:
+            for item in items:
+                task = celery.tasks.get(item["task"])
+                if task is None or queue_of(item["task"]) != service:
+                    log.error("a %s batch holds %r, which is no task of this service", service, item["task"])
+                    continue
+                try:
+                    task(message=item["message"])
+                    handled += 1
+                except Exception as exc:  # the others still run; this one comes back through the relay
+                    log.exception("%s %s failed inside a batch", item["task"], item["message"].get("message_id"))
+                    failures.append(exc)
+        finally:
+            _pending_acks.reset(token)
+            for origin, ids in pending.items():
+                send_acks(origin, ids)
+        if failures:
+            raise failures[0]
+        return handled

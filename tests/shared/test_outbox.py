@@ -356,3 +356,88 @@ def test_full_loop_through_real_workers(relay_app, own_redis, token, tmp_path):
     with relay_app.app_context():
         assert db.session.get(ProcessedMessage, row.id).task_name == contract.EVENT_SNAPSHOT
         db.session.remove()
+
+
+def test_messages_of_one_commit_travel_as_one_batch_and_are_acknowledged_together(relay_app, own_redis, token,
+                                                                                   tmp_path):
+    """Two messages for one queue in one transaction: one broker message; a worker of the
+    consuming side handles each once (a failing one does not stop the other), and one
+    acknowledgement goes back for those that took effect."""
+    from flask import Flask
+    from shared.celery import make_celery
+
+    create_event(relay_app.test_client(), token)
+    create_event(relay_app.test_client(), token)
+    first, second = [row.payload for row in outbox_rows(relay_app)]
+    with relay_app.app_context():
+        db.session.query(OutboxMessage).delete()
+        db.session.commit()
+        db.session.remove()
+    own_redis.client().flushdb()
+    with relay_app.app_context():
+        bodies = [{k: v for k, v in m.items() if k not in ("message_id", "schema_version", "origin")}
+                  for m in (first, second)]
+        ids = [outbox.put(contract.EVENT_SNAPSHOT, body) for body in bodies]
+        db.session.commit()
+        db.session.remove()
+    [batch] = queued(own_redis, "registrations")
+    assert batch["task"] == contract.batch_task("registrations")
+    assert [(m["task"], m["message"]["message_id"]) for m in batch["kwargs"]["messages"]] == \
+        [(contract.EVENT_SNAPSHOT, ids[0]), (contract.EVENT_SNAPSHOT, ids[1])]
+
+    consumer_app = Flask("fake_registrations")
+    consumer_app.config.update(
+        SERVICE_NAME="registrations", REDIS_URL=own_redis.url, OUTBOX_RELAY_SECONDS=60,
+        SQLALCHEMY_DATABASE_URI=relay_app.config["SQLALCHEMY_DATABASE_URI"],
+        SQLALCHEMY_ENGINE_OPTIONS=relay_app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        CELERY_BEAT_SCHEDULE_FILE=str(tmp_path / "beat"))
+    db.init_app(consumer_app)
+    consumer = make_celery(consumer_app)
+    inbox = Inbox(db, ProcessedMessage)
+    handled = []
+
+    @consumer.task(name=contract.EVENT_SNAPSHOT, shared=False)
+    def event_snapshot(message):
+        def handler(data):
+            if data["message_id"] == ids[0] and not any(h == "failed once" for h in handled):
+                handled.append("failed once")
+                raise RuntimeError("a handler that fails the first time")
+            handled.append(data["message_id"])
+        inbox.consume(contract.EVENT_SNAPSHOT, message, handler)
+
+    with start_celery_worker(consumer, ["registrations"]):
+        wait_for(lambda: queued(own_redis, "registrations") == [] and queued(own_redis, "events"))
+        time.sleep(0.5)
+    assert handled == ["failed once", ids[1]]
+    [ack] = queued(own_redis, "events")  # one acknowledgement, for the message that took effect
+    assert ack["task"] == "events.outbox_ack" and ack["kwargs"] == {"message_id": ids[1]}
+
+    # the failed one comes back alone through the relay, then both are acknowledged
+    make_due(relay_app)
+    with relay_app.app_context():
+        db.session.query(OutboxMessage).filter(OutboxMessage.id == ids[1]).update(
+            {OutboxMessage.next_attempt_at: utcnow() + timedelta(hours=1)})
+        db.session.commit()
+        db.session.remove()
+    assert relay(relay_app) == 1
+    [again] = queued(own_redis, "registrations")
+    assert again["task"] == contract.EVENT_SNAPSHOT and again["id"] == ids[0]
+    with start_celery_worker(consumer, ["registrations"]):
+        wait_for(lambda: queued(own_redis, "registrations") == [] and len(queued(own_redis, "events")) == 2)
+    assert handled == ["failed once", ids[1], ids[0]]
+    with start_celery_worker(relay_app.extensions["celery"], ["events"]):
+        wait_for(lambda: all(row.acked_at is not None for row in outbox_rows(relay_app)))
+    with relay_app.app_context():
+        assert outbox.backlog() == 0
+        db.session.remove()
+
+
+def test_an_acknowledgement_for_several_messages_marks_them_all(relay_app, own_redis, token):
+    create_event(relay_app.test_client(), token)
+    create_event(relay_app.test_client(), token)
+    rows = outbox_rows(relay_app)
+    celery = relay_app.extensions["celery"]
+    with start_celery_worker(celery, ["events"]):
+        celery.send_task(contract.outbox_ack_task("events"), kwargs={"message_ids": [r.id for r in rows]},
+                         queue="events")
+        wait_for(lambda: all(row.acked_at is not None for row in outbox_rows(relay_app)))
