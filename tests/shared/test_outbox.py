@@ -441,3 +441,17 @@ def test_an_acknowledgement_for_several_messages_marks_them_all(relay_app, own_r
         celery.send_task(contract.outbox_ack_task("events"), kwargs={"message_ids": [r.id for r in rows]},
                          queue="events")
         wait_for(lambda: all(row.acked_at is not None for row in outbox_rows(relay_app)))
+
+
+def test_the_broker_connection_speaks_resp2(relay_app, own_redis):
+    """redis-py 8 speaks RESP3 unless told otherwise, and kombu's pub/sub reader (a worker's
+    broadcast channel) then blocked in recv() for good: the worker consumed nothing more and
+    could not be stopped (seen in CI). pyproject.toml keeps redis-py below 8; this notices if
+    the broker connection ever negotiates RESP3 again."""
+    from redis.connection import DEFAULT_RESP_VERSION  # where 7.x and 8.x both define it
+    celery = relay_app.extensions["celery"]
+    with celery.connection_for_write() as conn:
+        client = conn.default_channel.client
+        assert client.ping()
+        protocol = client.connection_pool.connection_kwargs.get("protocol") or DEFAULT_RESP_VERSION
+    assert int(protocol) == 2
