@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 INLINE_PUBLISH_GRACE = timedelta(seconds=2)
 MAX_BACKOFF = timedelta(minutes=10)
 ACKED_RETENTION = timedelta(days=7)
+MAX_BATCH = 50  # messages per broker message when one commit has several for one queue
 
 
 class OutboxMixin:
@@ -111,9 +112,12 @@ class Outbox:
         by_queue: dict[str, list[tuple]] = {}
         for message in messages:
             by_queue.setdefault(queue_of(message[1]), []).append(message)
+        # a commit that tells every registrant of an event becomes several batches: one task
+        # per batch runs its messages one after another and acknowledges them at its end
+        groups = [group[i:i + MAX_BATCH] for group in by_queue.values() for i in range(0, len(group), MAX_BATCH)]
         published: list[str] = []
         error = None
-        for group in by_queue.values():
+        for group in groups:
             try:
                 if len(group) == 1:
                     self._publish(celery, *group[0])
@@ -124,7 +128,8 @@ class Outbox:
                 error = exc
                 break  # the broker is unlikely to be back for the next queue of this commit
             published.extend(m[0] for m in group)
-        unpublished = [m[0] for m in messages if m[0] not in set(published)]
+        done = set(published)
+        unpublished = [m[0] for m in messages if m[0] not in done]
         if unpublished:
             now = utcnow()
             with self.db.engine.begin() as conn:
@@ -300,7 +305,7 @@ def register_batch_consumer(celery, service: str) -> None:
         try:
             for item in items:
                 task = celery.tasks.get(item["task"])
-                if task is None or queue_of(item["task"]) != service:
+                if task is None or item["task"].split(".", 1)[0] != service:
                     log.error("a %s batch holds %r, which is no task of this service", service, item["task"])
                     continue
                 try:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import NamedTuple
 
@@ -101,6 +101,7 @@ class Prepared(NamedTuple):
     attempts: int
     mail: EmailMessage | None
     error: Exception | None  # building the mail failed (e.g. an address the mail library refuses)
+    lease_until: datetime | None = None  # set for a row leased at birth (see send_leased)
 
 
 def prepare(row: Message) -> Prepared:
@@ -125,8 +126,29 @@ def lease_at_birth(rows: list[Message]) -> list[Prepared]:
         row.lease_until = now + lease
         row.attempts = (row.attempts or 0) + 1
         row.next_attempt_at = now + lease
-        prepared.append(prepare(row))
+        prepared.append(prepare(row)._replace(lease_until=row.lease_until))
     return prepared
+
+
+def send_leased(prepared: Prepared) -> str:
+    """send() for a row leased at birth. The mails of one message go out one after another
+    (a message to several contact persons, a slow SMTP server): once half the lease has
+    passed, it is renewed first, and if the row is no longer ours — the sweeper handed it to
+    another worker after the lease ran out, or it was erased — nothing is sent."""
+    if prepared.lease_until is not None:
+        lease = timedelta(seconds=float(current_app.config["DELIVERY_LEASE_SECONDS"]))
+        now = utcnow()
+        if now >= prepared.lease_until - lease / 2:
+            renewed = db.session.execute(
+                update(Message).where(Message.id == prepared.row_id, Message.status == "queued",
+                                      Message.lease_until == prepared.lease_until)
+                .values(lease_until=now + lease, next_attempt_at=now + lease)
+                .execution_options(synchronize_session=False))
+            db.session.commit()
+            if renewed.rowcount != 1:
+                MAIL_CLAIMS_LOST.inc()
+                return "skipped"
+    return send(prepared)
 
 
 def deliver(row_id: int) -> str:

@@ -66,7 +66,7 @@ def consume(task_name: str, message: dict) -> list[int]:
             prepared.clear()
             log.info("retrying %s %s after a concurrent insert", task_name, message.get("message_id"))
     for mail in prepared:
-        delivery.send(mail)
+        delivery.send_leased(mail)
     return [mail.row_id for mail in prepared]
 
 

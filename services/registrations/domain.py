@@ -38,6 +38,8 @@ PROMOTIONS = Counter("civic_waitlist_promotions_total", "Registrations promoted 
 
 # The event in our messages is the replica's snapshot, checked against the contract when it
 # arrived; the outbox does not walk it again for every mail (notifications still checks it).
+# A contract change that makes stored snapshots invalid must come with a replica refresh
+# (the events service re-sends snapshots), or notifications drops those mails as unreadable.
 REPLICA_EVENT = ("event",)
 
 # registrations whose address was confirmed: they hear about changes of the event

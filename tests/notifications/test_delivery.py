@@ -163,3 +163,31 @@ def test_mails_about_one_registration_at_once_or_out_of_order(celery, sink, app)
         assert {a.status for a in wait_until(all_there)} == {"confirmed"}
     time.sleep(0.5)
     assert len(sink.mails) == 8
+
+
+def test_a_row_leased_at_birth_is_renewed_before_a_late_send_or_left_to_its_new_holder(sink, app, config):
+    """The mails of one message go out one after another in the consuming task. Once half the
+    lease has passed, the lease is renewed before sending; a row that meanwhile went to another
+    worker (the sweeper hands on rows whose lease ran out) is not sent a second time."""
+    from services.notifications import compose
+    from shared.contract import validate_payload
+    config["DELIVERY_LEASE_SECONDS"] = 2
+    with app.app_context():
+        taken, kept = [compose.registration_mail(validate_payload(REGISTRATION_MAIL, registration_mail(
+            "confirmed", email=f"{name}@example.org")))[0] for name in ("taken", "kept")]
+        db.session.flush()
+        prepared = delivery.lease_at_birth([taken, kept])
+        db.session.commit()
+        time.sleep(1.2)  # past half the lease
+        db.session.execute(db.update(Message).where(Message.id == prepared[0].row_id).values(
+            lease_until=utcnow() + timedelta(seconds=60)))  # another worker's claim
+        db.session.commit()
+        assert delivery.send_leased(prepared[0]) == "skipped"
+        assert delivery.send_leased(prepared[1]) == "sent"
+        rows = {row.recipient: row for row in db.session.execute(select(Message)).scalars()}
+        assert rows["taken@example.org"].status == "queued" and rows["kept@example.org"].status == "sent"
+        assert rows["kept@example.org"].attempts == 1
+        db.session.remove()
+    [mail] = sink.wait_for(1)
+    time.sleep(0.5)
+    assert mail.rcpt_tos == ["kept@example.org"] and len(sink.mails) == 1
