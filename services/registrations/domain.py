@@ -38,8 +38,8 @@ PROMOTIONS = Counter("civic_waitlist_promotions_total", "Registrations promoted 
 
 # The event in our messages is the replica's snapshot, checked against the contract when it
 # arrived; the outbox does not walk it again for every mail (notifications still checks it).
-# A contract change that makes stored snapshots invalid must come with a replica refresh
-# (the events service re-sends snapshots), or notifications drops those mails as unreadable.
+# A contract change that makes stored snapshots invalid must therefore also refresh the
+# replicas, or notifications drops those mails as unreadable (it logs each one).
 REPLICA_EVENT = ("event",)
 
 # registrations whose address was confirmed: they hear about changes of the event
