@@ -115,9 +115,8 @@ class Outbox:
         # a commit that tells every registrant of an event becomes several batches: one task
         # per batch runs its messages one after another and acknowledges them at its end
         groups = [group[i:i + MAX_BATCH] for group in by_queue.values() for i in range(0, len(group), MAX_BATCH)]
-        published: list[str] = []
-        error = None
-        for group in groups:
+        published, unpublished, error = 0, [], None
+        for index, group in enumerate(groups):
             try:
                 if len(group) == 1:
                     self._publish(celery, *group[0])
@@ -126,16 +125,16 @@ class Outbox:
             except Exception as exc:  # broker down: the relay takes over
                 log.warning("outbox publish of %d message(s) (%s) failed: %s", len(group), group[0][1], exc)
                 error = exc
-                break  # the broker is unlikely to be back for the next queue of this commit
-            published.extend(m[0] for m in group)
-        done = set(published)
-        unpublished = [m[0] for m in messages if m[0] not in done]
+                # the broker is unlikely to be back for the next batch of this commit
+                unpublished = [m[0] for rest in groups[index:] for m in rest]
+                break
+            published += len(group)
         if unpublished:
             now = utcnow()
             with self.db.engine.begin() as conn:
                 conn.execute(update(self.model).where(self.model.id.in_(unpublished)).values(
                     published_at=None, last_error=str(error)[:1000], next_attempt_at=now + INLINE_PUBLISH_GRACE))
-        return len(published)
+        return published
 
     def _send_and_record(self, conn, celery, row) -> int:
         now = utcnow()

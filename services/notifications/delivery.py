@@ -4,7 +4,9 @@ Exactly once, as far as SMTP allows:
 - A delivery first *claims* the row: one guarded UPDATE (status still "queued", no live
   lease) sets `lease_until` and counts the attempt, and commits. Of two workers running
   the same delivery (a task redelivered, the sweeper and a retry at once) only one wins;
-  the other sends nothing.
+  the other sends nothing. A row is usually claimed at birth instead: the task that
+  consumes a contract message writes the row with its lease in the same transaction and
+  sends it right after the commit (`lease_at_birth`, `send_leased`).
 - After the SMTP server accepted the mail (250 after DATA) the row becomes "sent".
 - A worker killed (SIGKILL, OOM, node lost) while it holds the lease leaves the row
   "queued"; when the lease has run out the sweeper (`notifications.sweep`) hands it to a
