@@ -316,12 +316,11 @@ def test_a_dead_broker_is_tried_once_per_relay_run(relay_app, own_redis, token):
         {"Erster", "Zweiter", "Dritter"}
 
 
-def test_full_loop_through_real_workers(relay_app, own_redis, token, tmp_path):
-    """events publishes → a registrations-side worker consumes it through the Inbox (twice
-    delivered, once handled) → its ack comes back → an events worker marks the row acknowledged."""
+def fake_registrations_celery(relay_app, own_redis, tmp_path):
+    """The Celery app of a stand-in registrations service (its tasks are the test's own),
+    on the events test database and the test's Redis."""
     from flask import Flask
     from shared.celery import make_celery
-
     consumer_app = Flask("fake_registrations")
     consumer_app.config.update(
         SERVICE_NAME="registrations", REDIS_URL=own_redis.url, OUTBOX_RELAY_SECONDS=60,
@@ -329,7 +328,13 @@ def test_full_loop_through_real_workers(relay_app, own_redis, token, tmp_path):
         SQLALCHEMY_ENGINE_OPTIONS=relay_app.config["SQLALCHEMY_ENGINE_OPTIONS"],
         CELERY_BEAT_SCHEDULE_FILE=str(tmp_path / "beat"))
     db.init_app(consumer_app)
-    consumer = make_celery(consumer_app)
+    return make_celery(consumer_app)
+
+
+def test_full_loop_through_real_workers(relay_app, own_redis, token, tmp_path):
+    """events publishes → a registrations-side worker consumes it through the Inbox (twice
+    delivered, once handled) → its ack comes back → an events worker marks the row acknowledged."""
+    consumer = fake_registrations_celery(relay_app, own_redis, tmp_path)
     inbox = Inbox(db, ProcessedMessage)
     handled = []
 
@@ -363,9 +368,6 @@ def test_messages_of_one_commit_travel_as_one_batch_and_are_acknowledged_togethe
     """Two messages for one queue in one transaction: one broker message; a worker of the
     consuming side handles each once (a failing one does not stop the other), and one
     acknowledgement goes back for those that took effect."""
-    from flask import Flask
-    from shared.celery import make_celery
-
     create_event(relay_app.test_client(), token)
     create_event(relay_app.test_client(), token)
     first, second = [row.payload for row in outbox_rows(relay_app)]
@@ -385,14 +387,7 @@ def test_messages_of_one_commit_travel_as_one_batch_and_are_acknowledged_togethe
     assert [(m["task"], m["message"]["message_id"]) for m in batch["kwargs"]["messages"]] == \
         [(contract.EVENT_SNAPSHOT, ids[0]), (contract.EVENT_SNAPSHOT, ids[1])]
 
-    consumer_app = Flask("fake_registrations")
-    consumer_app.config.update(
-        SERVICE_NAME="registrations", REDIS_URL=own_redis.url, OUTBOX_RELAY_SECONDS=60,
-        SQLALCHEMY_DATABASE_URI=relay_app.config["SQLALCHEMY_DATABASE_URI"],
-        SQLALCHEMY_ENGINE_OPTIONS=relay_app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-        CELERY_BEAT_SCHEDULE_FILE=str(tmp_path / "beat"))
-    db.init_app(consumer_app)
-    consumer = make_celery(consumer_app)
+    consumer = fake_registrations_celery(relay_app, own_redis, tmp_path)
     inbox = Inbox(db, ProcessedMessage)
     handled = []
 
