@@ -64,19 +64,26 @@ def backoff(attempts: int, config) -> float:
     return min(cap, base * (2 ** max(0, attempts - 1))) * random.uniform(0.5, 1.0)
 
 
-def claim(row_id: int) -> bool:
+def _lease_length() -> timedelta:
+    return timedelta(seconds=float(current_app.config["DELIVERY_LEASE_SECONDS"]))
+
+
+def _take_lease(row_id: int, *guard, **values) -> bool:
+    """One guarded UPDATE that gives this worker the row for a lease, committed at once;
+    False if the row is not queued or `guard` does not hold."""
     now = utcnow()
-    lease = timedelta(seconds=float(current_app.config["DELIVERY_LEASE_SECONDS"]))
     result = db.session.execute(
-        update(Message)
-        .where(Message.id == row_id, Message.status == "queued",
-               or_(Message.lease_until.is_(None), Message.lease_until < now))
-        .values(lease_until=now + lease, attempts=Message.attempts + 1,
-                # should this worker vanish, the sweeper looks again once the lease is over
-                next_attempt_at=now + lease)
+        update(Message).where(Message.id == row_id, Message.status == "queued", *guard)
+        # should this worker vanish, the sweeper looks again once the lease is over
+        .values(lease_until=now + _lease_length(), next_attempt_at=now + _lease_length(), **values)
         .execution_options(synchronize_session=False))
     db.session.commit()
     return result.rowcount == 1
+
+
+def claim(row_id: int) -> bool:
+    return _take_lease(row_id, or_(Message.lease_until.is_(None), Message.lease_until < utcnow()),
+                       attempts=Message.attempts + 1)
 
 
 def _record(row_id: int, **values) -> None:
@@ -119,8 +126,7 @@ def lease_at_birth(rows: list[Message]) -> list[Prepared]:
     lease is part of that transaction's commit, so no separate claim is needed and no other
     worker can take them meanwhile. If this worker dies, the lease runs out and the sweeper
     hands them on, as for any claimed row. Call after a flush (the rows need their ids)."""
-    now = utcnow()
-    lease = timedelta(seconds=float(current_app.config["DELIVERY_LEASE_SECONDS"]))
+    now, lease = utcnow(), _lease_length()
     prepared = []
     for row in rows:
         if row.status != "queued":
@@ -137,19 +143,10 @@ def send_leased(prepared: Prepared) -> str:
     (a message to several contact persons, a slow SMTP server): once half the lease has
     passed, it is renewed first, and if the row is no longer ours — the sweeper handed it to
     another worker after the lease ran out, or it was erased — nothing is sent."""
-    if prepared.lease_until is not None:
-        lease = timedelta(seconds=float(current_app.config["DELIVERY_LEASE_SECONDS"]))
-        now = utcnow()
-        if now >= prepared.lease_until - lease / 2:
-            renewed = db.session.execute(
-                update(Message).where(Message.id == prepared.row_id, Message.status == "queued",
-                                      Message.lease_until == prepared.lease_until)
-                .values(lease_until=now + lease, next_attempt_at=now + lease)
-                .execution_options(synchronize_session=False))
-            db.session.commit()
-            if renewed.rowcount != 1:
-                MAIL_CLAIMS_LOST.inc()
-                return "skipped"
+    if prepared.lease_until is not None and utcnow() >= prepared.lease_until - _lease_length() / 2:
+        if not _take_lease(prepared.row_id, Message.lease_until == prepared.lease_until):
+            MAIL_CLAIMS_LOST.inc()
+            return "skipped"
     return send(prepared)
 
 
