@@ -135,6 +135,9 @@ def serve_app(app) -> LiveServer:
     return LiveServer(app)
 
 
+_worker_threads: list[threading.Thread] = []
+
+
 @contextmanager
 def start_celery_worker(celery_app, queues: list[str], concurrency: int = 1, start_timeout: float = 60.0,
                         shutdown_timeout: float = 30.0):
@@ -150,6 +153,11 @@ def start_celery_worker(celery_app, queues: list[str], concurrency: int = 1, sta
     from celery.utils.nodenames import anon_nodename
     from celery.worker import state
 
+    alive = [t.name for t in _worker_threads if t.is_alive()]
+    if alive:
+        # two in-process workers share kombu's event loop: one may block reading the other's
+        # socket, and then neither consumes nor stops (seen in CI as a mail that never came)
+        raise RuntimeError(f"another in-process Celery worker is still running: {alive}")
     setup_app_for_worker(celery_app, "WARNING", None)
     with celery_app.connection() as conn:  # the broker answers, or we fail here and not later
         conn.ensure_connection(max_retries=3)
@@ -159,6 +167,7 @@ def start_celery_worker(celery_app, queues: list[str], concurrency: int = 1, sta
         loglevel="WARNING", logfile=None, ready_callback=None, queues=queues,
         without_heartbeat=True, without_mingle=True, without_gossip=True)
     thread = threading.Thread(target=worker.start, daemon=True, name=f"celery-worker-{'-'.join(queues)}")
+    _worker_threads.append(thread)
     thread.start()
     if not worker._on_started.wait(start_timeout):
         state.should_terminate = 0

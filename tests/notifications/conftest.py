@@ -181,7 +181,9 @@ def notifications_app(databases, redis_url, smtp_sink, events_server, tmp_path_f
     return app
 
 
-@pytest.fixture(scope="session")
+# package scope: it must be gone before another suite starts a worker in this process (two
+# in-process workers share kombu's event loop and one can block reading the other's socket)
+@pytest.fixture(scope="package")
 def worker(notifications_app):
     celery = notifications_app.extensions["celery"]
     with start_celery_worker(celery, ["notifications"], concurrency=2) as w:
