@@ -79,7 +79,10 @@ def main() -> int:
                 profile = cProfile.Profile()
                 profile.runcall(run)
                 elapsed = time.perf_counter() - started
-                pstats.Stats(profile).sort_stats(os.environ.get("SORT", "tottime")).print_stats(int(os.environ.get("ROWS", "40")))
+                stats = pstats.Stats(profile).sort_stats(os.environ.get("SORT", "tottime"))
+                stats.print_stats(int(os.environ.get("ROWS", "40")))
+                if os.environ.get("CALLERS"):
+                    stats.print_callers(os.environ["CALLERS"])
             else:
                 profiler = Profiler(interval=0.0005)
                 with profiler:

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import platform
+import resource
 import shutil
 import signal
 import subprocess
@@ -23,7 +24,6 @@ import tempfile
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -81,7 +81,7 @@ def drop_databases(base_url: str, urls: dict[str, str]) -> None:
 def wrk(url: str, script: str, connections: int, seconds: int, threads: int = 2) -> dict:
     threads = min(threads, connections)
     out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-                          "--timeout", "10s", "-s", str(ROOT / "bench" / script), url],
+                          "--timeout", "10s", "-s", str(ROOT / "bench" / script), url, "--", uuid.uuid4().hex[:12]],
                          capture_output=True, text=True, check=True).stdout
     line = next(l for l in out.splitlines() if l.startswith("RESULT "))
     return json.loads(line[len("RESULT "):])
@@ -190,35 +190,40 @@ def drain(sink: RecordingSink, expected: int, patience: float = 600.0) -> dict:
             "mails_per_s_while_draining": round((count - first) / seconds, 1) if seconds > 0.5 else None}
 
 
-def contention(stack: Stack, token: str, attempts: int = 1000, seats: int = 50) -> dict:
+def contention(stack: Stack, token: str, workdir: Path, attempts: int = 1000, seats: int = 50) -> dict:
+    """`attempts` sign-ups sent at once, one per connection (wrk, bench/contention.lua), for an
+    event with `seats` seats and a waiting list: how long until the last is answered, and
+    whether the database handed out exactly `seats` seats."""
     event_id = create_event(stack, token, "Contention", capacity=seats)
     url = stack.url("registrations") + f"/api/v1/events/{event_id}/registrations"
-    local = threading.local()
-
-    def sign_up(i: int) -> tuple[int, bool]:
-        if not hasattr(local, "session"):
-            local.session = requests.Session()
-        try:
-            response = local.session.post(url, json={"name": f"Person {i}", "email": f"c{i}@example.org",
-                                                     "consent": True}, timeout=30)
-        except requests.RequestException:
-            return -1, False
-        return response.status_code, response.status_code == 202 and bool(response.json().get("waitlist"))
-
-    barrier_start = time.monotonic()
-    with ThreadPoolExecutor(max_workers=200) as pool:
-        answers = list(pool.map(sign_up, range(attempts)))
-    elapsed = time.monotonic() - barrier_start
-    statuses = [status for status, _ in answers]
+    threads = 2
+    marker = workdir / "contention-done"
+    # a connection per sign-up: wrk needs more file descriptors than the usual soft limit of 1,024
+    raise_fd_limit = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (8192, 8192))  # noqa: E731
+    started = time.monotonic()
+    process = subprocess.Popen(
+        ["wrk", "-t", str(threads), "-c", str(attempts), "-d", "600s", "--timeout", "300s",
+         "-s", str(ROOT / "bench" / "contention.lua"), url, "--", str(attempts // threads), str(marker)],
+        stdout=subprocess.PIPE, text=True, preexec_fn=raise_fd_limit)
+    finished = None
+    while process.poll() is None and time.monotonic() - started < 600:
+        if all((workdir / f"contention-done.{i}").exists() for i in range(1, threads + 1)):
+            finished = time.monotonic()
+            process.send_signal(signal.SIGINT)  # wrk would otherwise wait out its -d
+            break
+        time.sleep(0.01)
+    out, _ = process.communicate(timeout=60)
+    result = json.loads(next(l for l in out.splitlines() if l.startswith("RESULT "))[len("RESULT "):])
     availability = requests.get(stack.url("registrations") + f"/api/v1/events/{event_id}/availability", timeout=10).json()
-    return {"attempts": attempts, "seats": seats, "seconds": round(elapsed, 2),
-            # an answer with "waitlist": true holds no seat: that person is on the waiting list
-            # once they confirm their address (availability counts confirmed waiting people only)
-            "taken": availability.get("taken"), "waitlisted": sum(1 for _, waiting in answers if waiting),
-            "seated": sum(1 for status, waiting in answers if status == 202 and not waiting),
-            "accepted_202": statuses.count(202), "server_errors": sum(1 for s in statuses if s >= 500),
-            "failed_requests": statuses.count(-1),
-            "other_statuses": sorted({s for s in statuses if s not in (202,) and s < 500 and s != -1})}
+    # an answer with "waitlist": true holds no seat: that person is on the waiting list once
+    # they confirm their address (availability counts confirmed waiting people only)
+    return {"attempts": attempts, "seats": seats,
+            "seconds": round(finished - started, 2) if finished else None,
+            "taken": availability.get("taken"), "seated": result["seated"], "waitlisted": result["waitlisted"],
+            "answered": result["answered"], "server_errors": result["server_errors"],
+            "other_answers": result["other"], "socket_errors": result["socket_errors"],
+            "latency_p50_ms": result["p50_ms"], "latency_p99_ms": result["p99_ms"],
+            "load_tool": "wrk, one connection per sign-up"}
 
 
 def sql_per_signup(stack: Stack, event_id: int) -> dict:
@@ -243,11 +248,80 @@ def sql_per_signup(stack: Stack, event_id: int) -> dict:
             "kinds": [s.split()[0].upper() for s in statements]}
 
 
+ALL_PARTS = {"floor", "signup", "mail", "contention"}
+
+
+def run_signups(stack: Stack, token: str, results: dict, levels: list[int], seconds: int) -> None:
+    event_id = create_event(stack, token, "Throughput", capacity=100_000, waitlist=False)
+    results["signup_event_id"] = event_id
+    signup_url = stack.url("registrations") + f"/api/v1/events/{event_id}/registrations"
+    results["signup"] = {}
+    for c in levels:
+        run = wrk(signup_url, "signup.lua", c, seconds)
+        run["ratio_to_floor"] = round(run["rps"] / results["floor"]["rps"], 3)
+        results["signup"][str(c)] = run
+    # The same with the Celery workers frozen (SIGSTOP): what the web tier does when the
+    # workers run elsewhere, as they would in production. Their messages wait in Redis.
+    results["signup_web_tier"] = {}
+    workers = [role for role in stack.processes if role.endswith("-worker")]
+    for role in workers:
+        stack.signal(role, signal.SIGSTOP)
+    try:
+        for c in levels:
+            run = wrk(signup_url, "signup.lua", c, seconds)
+            run["ratio_to_floor"] = round(run["rps"] / results["floor"]["rps"], 3)
+            results["signup_web_tier"][str(c)] = run
+        results["signup_bare"] = bare_signups(stack, results, event_id, levels, seconds)
+    finally:
+        for role in workers:
+            stack.signal(role, signal.SIGCONT)
+
+
+def bare_signups(stack: Stack, results: dict, event_id: int, levels: list[int], seconds: int) -> dict:
+    """The yardstick (bench/bare_signup.py): the same durable work with nothing around it,
+    on the same gunicorn settings and database, while the real web services sit idle."""
+    port = free_port()
+    env = {**stack.env, "BARE_DATABASE_URL": stack.env["REGISTRATIONS_DATABASE_URL"],
+           "BARE_REDIS_URL": stack.redis_url}
+    process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c",
+                                str(ROOT / "deploy" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
+                                "bench.bare_signup:create_app()"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=open(stack.workdir / "bare.log", "w"),
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the bare sign-up app did not start")
+            time.sleep(0.2)
+        runs = {}
+        for c in levels:
+            run = wrk(f"http://127.0.0.1:{port}/api/v1/events/{event_id}/registrations", "signup.lua", c, seconds)
+            run["ratio_to_floor"] = round(run["rps"] / results["floor"]["rps"], 3)
+            runs[str(c)] = run
+        if any(run["server_errors"] for run in runs.values()):
+            print((stack.workdir / "bare.log").read_text()[-3000:], file=sys.stderr)
+        return runs
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk run")
     parser.add_argument("--concurrency", default="1,8,32", help="wrk connection counts for sign-ups")
+    parser.add_argument("--only", help="comma-separated parts to run (floor,signup,mail,contention); "
+                                       "the default runs all and writes bench/results/latest.json")
     args = parser.parse_args()
+    parts = set(args.only.split(",")) if args.only else ALL_PARTS
+    if parts - ALL_PARTS:
+        parser.error(f"--only: unknown parts {sorted(parts - ALL_PARTS)}")
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     pg = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -269,76 +343,68 @@ def main() -> int:
             token = stack.flask("events", "create-organizer", "Benchmark").strip().splitlines()[-1]
             time.sleep(2)
             results["memory_at_rest_mb"] = memory(stack)
-            floor = wrk(stack.url("registrations") + "/healthz", "floor.lua", 8, args.seconds)
-            results["floor"] = floor
-            event_id = create_event(stack, token, "Throughput", capacity=100_000, waitlist=False)
-            signup_url = stack.url("registrations") + f"/api/v1/events/{event_id}/registrations"
-            levels = [int(x) for x in args.concurrency.split(",")]
-            results["signup"] = {}
-            for c in levels:
-                run = wrk(signup_url, "signup.lua", c, args.seconds)
-                run["ratio_to_floor"] = round(run["rps"] / floor["rps"], 3)
-                results["signup"][str(c)] = run
-            # The same with the Celery workers frozen (SIGSTOP): what the web tier does when the
-            # workers run elsewhere, as they would in production. Their messages wait in Redis.
-            results["signup_web_tier"] = {}
-            workers = [role for role in stack.processes if role.endswith("-worker")]
-            for role in workers:
-                stack.signal(role, signal.SIGSTOP)
-            try:
-                for c in levels:
-                    run = wrk(signup_url, "signup.lua", c, args.seconds)
-                    run["ratio_to_floor"] = round(run["rps"] / floor["rps"], 3)
-                    results["signup_web_tier"][str(c)] = run
-            finally:
-                for role in workers:
-                    stack.signal(role, signal.SIGCONT)
-            # the runs left two mails per sign-up queued: measure how fast they drain (the mail
-            # pipeline's own throughput), then measure latency on an idle stack
-            accepted = sum(run["accepted"] for runs in (results["signup"], results["signup_web_tier"])
-                           for run in runs.values())
-            results["mail_drain"] = drain(sink, accepted)
-            results["mail_drain"]["idle_after_s"] = wait_idle(stack)
-            mail_event = create_event(stack, token, "Mail latency", capacity=100_000)
-            results["signup_to_mail"] = {}
-            for rate in (5, 10):
-                results["signup_to_mail"][str(rate)] = signup_to_mail(stack, sink, mail_event, rate=rate,
-                                                                      seconds=args.seconds)
-                wait_idle(stack)
-            results["contention"] = contention(stack, token)
+            if "floor" in parts or "signup" in parts:
+                results["floor"] = wrk(stack.url("registrations") + "/healthz", "floor.lua", 8, args.seconds)
+            if "signup" in parts:
+                run_signups(stack, token, results, [int(x) for x in args.concurrency.split(",")], args.seconds)
+            if "mail" in parts:
+                if "signup" in parts:
+                    # the runs left two mails per sign-up queued: measure how fast they drain (the
+                    # mail pipeline's own throughput), then measure latency on an idle stack
+                    accepted = sum(run["accepted"] for runs in (results["signup"], results["signup_web_tier"])
+                                   for run in runs.values())
+                    results["mail_drain"] = drain(sink, accepted)
+                    results["mail_drain"]["idle_after_s"] = wait_idle(stack)
+                mail_event = create_event(stack, token, "Mail latency", capacity=100_000)
+                results["signup_to_mail"] = {}
+                for rate in (5, 10):
+                    results["signup_to_mail"][str(rate)] = signup_to_mail(stack, sink, mail_event, rate=rate,
+                                                                          seconds=args.seconds)
+                    wait_idle(stack)
+            if "contention" in parts:
+                results["contention"] = contention(stack, token, workdir)
             results["memory_after_load_mb"] = memory(stack)
-            results["sql_per_signup"] = sql_per_signup(stack, event_id)
+            if "signup" in parts:
+                results["sql_per_signup"] = sql_per_signup(stack, results["signup_event_id"])
     finally:
         controller.stop()
         drop_databases(pg, urls)
         shutil.rmtree(workdir, ignore_errors=True)
 
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    if parts == ALL_PARTS:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print_table(results)
     return 0
 
 
 def print_table(r: dict) -> None:
     print(f"\ncivic-events benchmark ({r['machine']['cores']} cores, Python {r['machine']['python']}, {r['machine']['when']})")
-    f = r["floor"]
-    print(f"{'framework floor (GET /healthz, c=8)':45} {f['rps']:8.0f} req/s  p50 {f['p50_ms']:.1f} ms  p99 {f['p99_ms']:.1f} ms")
-    for label, runs in (("sign-up POST", r["signup"]), ("sign-up POST, workers frozen", r["signup_web_tier"])):
+    if "floor" in r:
+        f = r["floor"]
+        print(f"{'framework floor (GET /healthz, c=8)':45} {f['rps']:8.0f} req/s  p50 {f['p50_ms']:.1f} ms  "
+              f"p99 {f['p99_ms']:.1f} ms")
+    for label, runs in (("sign-up POST", r.get("signup", {})), ("sign-up POST, workers frozen", r.get("signup_web_tier", {})),
+                        ("yardstick: bare sign-up (bench/bare_signup.py)", r.get("signup_bare", {}))):
         for c, s in runs.items():
             print(f"{label + ', c=' + c:45} {s['rps']:8.0f} req/s  p50 {s['p50_ms']:.1f}  p95 {s['p95_ms']:.1f}  "
                   f"p99 {s['p99_ms']:.1f} ms  ratio {s['ratio_to_floor']:.2f}  5xx {s['server_errors']}")
-    d = r["mail_drain"]
-    print(f"{'registrant mails queued by those runs':45} {d['arrived']}/{d['expected']} after {d['waited_s']} s "
-          f"({d['mails_per_s_while_draining']}/s, as many to the contact person); queues empty after "
-          f"{d['idle_after_s']} s more")
-    for rate, m in r["signup_to_mail"].items():
+    if "mail_drain" in r:
+        d = r["mail_drain"]
+        print(f"{'registrant mails queued by those runs':45} {d['arrived']}/{d['expected']} after {d['waited_s']} s "
+              f"({d['mails_per_s_while_draining']}/s, as many to the contact person); queues empty after "
+              f"{d['idle_after_s']} s more")
+    for rate, m in r.get("signup_to_mail", {}).items():
         print(f"{'sign-up → mail at SMTP (' + rate + ' sign-ups/s)':45} p50 {m['p50_ms']} ms  p95 {m['p95_ms']} ms  "
               f"p99 {m['p99_ms']} ms  ({m['mails_arrived']}/{m['signups']} arrived)")
-    c = r["contention"]
-    print(f"{'1,000 concurrent sign-ups for 50 seats':45} {c['seconds']} s  taken {c['taken']}  seated {c['seated']}  "
-          f"waitlisted {c['waitlisted']}  5xx {c['server_errors']}  failed {c['failed_requests']}")
-    q = r["sql_per_signup"]
-    print(f"{'SQL statements per sign-up':45} {q['statements']}  ({', '.join(q['kinds'])})")
+    if "contention" in r:
+        c = r["contention"]
+        print(f"{'1,000 concurrent sign-ups for 50 seats':45} {c['seconds']} s  taken {c['taken']}  "
+              f"seated {c['seated']}  waitlisted {c['waitlisted']}  5xx {c['server_errors']}  "
+              f"other {c['other_answers']}  socket errors {c['socket_errors']}")
+    if "sql_per_signup" in r:
+        q = r["sql_per_signup"]
+        print(f"{'SQL statements per sign-up':45} {q['statements']}  ({', '.join(q['kinds'])})")
     print("resident memory (MB), at rest → after load:")
     for role, mb in r["memory_at_rest_mb"].items():
         print(f"  {role:28} {mb:7.1f} → {r['memory_after_load_mb'].get(role, float('nan')):7.1f}")

@@ -1,5 +1,7 @@
 -- wrk script: POST sign-ups with a unique email per request; reports p50/p95/p99 and statuses.
--- usage: wrk -s bench/signup.lua <url>   (path taken from the URL)
+-- usage: wrk -s bench/signup.lua <url> -- <run tag>   (path taken from the URL)
+-- The run tag keeps addresses unique across runs on one event: a repeated address would take
+-- the known-address path instead of a new sign-up's.
 local threads = {}
 local next_id = 1
 
@@ -10,6 +12,7 @@ function setup(thread)
 end
 
 function init(args)
+  run = args[1] or "run"
   n = 0
   ok = 0
   other = 0
@@ -19,8 +22,8 @@ end
 function request()
   n = n + 1
   local body = string.format(
-    '{"name":"Bench Person %d-%d","email":"bench-%d-%d-%d@example.org","consent":true}',
-    id, n, id, n, math.random(1, 1000000000))
+    '{"name":"Bench Person %d-%d","email":"bench-%s-%d-%d@example.org","consent":true}',
+    id, n, run, id, n)
   return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
 end
 
