@@ -81,6 +81,8 @@ def main() -> int:
                 elapsed = time.perf_counter() - started
                 stats = pstats.Stats(profile).sort_stats(os.environ.get("SORT", "tottime"))
                 stats.print_stats(int(os.environ.get("ROWS", "40")))
+                if os.environ.get("CALLEES"):
+                    stats.print_callees(os.environ["CALLEES"])
                 if os.environ.get("CALLERS"):
                     stats.print_callers(os.environ["CALLERS"])
             else:

@@ -21,6 +21,8 @@ def defaults() -> dict:
         "SMTP_SECURITY": _env("SMTP_SECURITY", "none"),  # none | starttls | ssl
         "SMTP_TIMEOUT_SECONDS": float(_env("SMTP_TIMEOUT_SECONDS", "30")),
         "SMTP_CA_FILE": os.environ.get("SMTP_CA_FILE") or None,  # extra CA for the relay's certificate
+        # a worker keeps its SMTP connection open this long for the next mail (0: one per mail)
+        "SMTP_REUSE_SECONDS": float(_env("SMTP_REUSE_SECONDS", "10")),
         "MAIL_FROM": _env("MAIL_FROM", "civic-events <no-reply@civic-events.example>"),
         "MAILBOX_DIR": _env("MAILBOX_DIR", str(VAR_DIR / "mailbox")),
         # delivery: a claimed row belongs to its worker this long (must outlast any SMTP send)

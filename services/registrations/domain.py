@@ -17,7 +17,7 @@ from typing import NamedTuple
 from flask import current_app
 from flask_smorest import abort
 from prometheus_client import Counter
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from shared import contract
@@ -85,6 +85,26 @@ def pool_keys(event: dict, session_ids: list[int]) -> list[int]:
     return sorted(set(session_ids)) if per_session(event) else [0]
 
 
+def _reserve_statement(behind_waitlist: bool):
+    """The guarded UPDATE of one pool, built once: a sign-up only binds its numbers (building
+    and caching the expression anew cost as much CPU as running it)."""
+    pools = SeatPool.__table__
+    # bind names differ from the column names: those are reserved for the SET clause
+    seats = bindparam("wanted_seats")
+    guard = [pools.c.event_id == bindparam("of_event"), pools.c.session_id == bindparam("of_session"),
+             or_(pools.c.capacity.is_(None), pools.c.taken + seats <= pools.c.capacity)]
+    if behind_waitlist:
+        registrations = Registration.__table__
+        guard.append(~exists().where(registrations.c.event_id == bindparam("of_event"),
+                                     registrations.c.status == "waitlisted"))
+    return (update(pools).where(*guard).values(taken=pools.c.taken + seats)
+            .returning(pools.c.id, pools.c.session_id, pools.c.capacity, pools.c.taken))
+
+
+RESERVE = {behind: _reserve_statement(behind) for behind in (False, True)}
+INSERT_REGISTRATION = insert(Registration.__table__)
+
+
 def reserve(event: dict, session_ids: list[int], seats: int, *, behind_waitlist: bool = False) -> list[Held] | None:
     """Take `seats` in every pool the registration needs (in order), all or nothing; None if one
     is too full. Each pool is one guarded UPDATE ... RETURNING, so the database decides who gets
@@ -93,15 +113,10 @@ def reserve(event: dict, session_ids: list[int], seats: int, *, behind_waitlist:
     event_id = event["id"]
     keys = pool_keys(event, session_ids)
     held: list[Held] = []
+    connection = db.session.connection()
     for key in keys:
-        guard = [SeatPool.event_id == event_id, SeatPool.session_id == key,
-                 or_(SeatPool.capacity.is_(None), SeatPool.taken + seats <= SeatPool.capacity)]
-        if behind_waitlist:
-            guard.append(~exists().where(Registration.event_id == event_id, Registration.status == "waitlisted"))
-        row = db.session.execute(
-            update(SeatPool).where(*guard).values(taken=SeatPool.taken + seats)
-            .returning(SeatPool.id, SeatPool.session_id, SeatPool.capacity, SeatPool.taken)
-            .execution_options(synchronize_session=False)).first()
+        row = connection.execute(RESERVE[behind_waitlist],
+                                 {"of_event": event_id, "of_session": key, "wanted_seats": seats}).first()
         if row is None and _created_missing_pools(event, keys):
             release([h.id for h in held], seats)
             return reserve(event, session_ids, seats, behind_waitlist=behind_waitlist)
@@ -432,13 +447,16 @@ def sign_up(row: EventReplica, data: dict, idempotency: tuple[str, str] | None =
             SIGNUPS.labels("full").inc()
             fail(409, "event_full", "This event is fully booked.")
         now = utcnow()
-        reg = Registration(
+        values = dict(
             id=uuid.uuid4().hex, event_id=row.id, status="pending_confirmation", name=data["name"].strip(),
             email=email, active_email=email, locale=data.get("locale"), companions=data["companions"],
             session_ids=data["session_ids"], answers=data["answers"], held_pool_ids=[h.id for h in held or []],
             created_at=now, updated_at=now,
             expires_at=now + timedelta(hours=int(current_app.config["CONFIRMATION_HOURS"])))
-        db.session.add(reg)
+        # a plain INSERT: the ORM's unit of work would cost more CPU than the rest of the
+        # transaction's statements together; nothing later in this request loads the row
+        db.session.connection().execute(INSERT_REGISTRATION, values)
+        reg = Registration(**values)  # transient: what the mails are made of
         mail(reg, event, "confirm_email")
         # the contact person hears of the sign-up at once (its status says the address is not
         # confirmed yet); confirming sends them nothing more, a cancellation does
