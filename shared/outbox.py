@@ -158,23 +158,54 @@ class Outbox:
             next_attempt_at=now + ack_timeout * (2 ** min(row.attempts, 6))))
         return 1
 
+    @staticmethod
+    def _queue_depth(celery, queue: str) -> int:
+        """Messages waiting in a broker queue; 0 if it does not exist or cannot be asked."""
+        try:
+            with celery.connection_or_acquire() as connection:
+                return connection.default_channel.queue_declare(queue=queue, passive=True).message_count
+        except Exception:  # no such queue (an empty Redis list does not exist), or the broker is down
+            return 0
+
     def relay(self, batch: int = 500) -> int:
-        """Publish every unacknowledged row that is due; returns how many were sent."""
+        """Publish every unacknowledged row that is due; returns how many were sent.
+
+        A published row whose queue still holds messages is not sent again: it is most likely
+        waiting in that backlog (consumers slower than producers), and a copy would only add
+        to it: under a backlog longer than the ack timeout, re-publishing turned into a storm
+        of duplicates that slowed the consumers further. Its turn comes again one ack timeout
+        later; a message lost by the broker (a Redis restart empties the queues) is re-sent
+        as soon as its queue is empty."""
         celery = current_app.extensions["celery"]
         now = utcnow()
         sent = 0
+        ack_timeout = timedelta(seconds=current_app.config["OUTBOX_ACK_TIMEOUT_SECONDS"])
         with self.db.engine.begin() as conn:
             rows = conn.execute(
                 select(self.model)
                 .where(self.model.acked_at.is_(None), self.model.next_attempt_at <= now)
                 .order_by(self.model.created_at).limit(batch)
             ).all()
+            depths: dict[str, int] = {}
+            waiting: list[str] = []
             for row in rows:
+                if row.published_at is not None:
+                    queue = queue_of(row.task_name)
+                    if queue not in depths:
+                        depths[queue] = self._queue_depth(celery, queue)
+                    if depths[queue] > 0:
+                        waiting.append(row.id)
+                        continue
                 if not self._send_and_record(conn, celery, row):
                     # the broker is down: trying the rest of the batch would only hold this
                     # transaction (on SQLite the database's write lock) for batch x connect timeout
                     break
                 sent += 1
+            if waiting:
+                conn.execute(update(self.model).where(self.model.id.in_(waiting)).values(
+                    next_attempt_at=now + ack_timeout))
+                log.info("outbox relay: %d unacknowledged message(s) wait behind a backlog; not re-sent yet",
+                         len(waiting))
             conn.execute(self.model.__table__.delete().where(
                 self.model.acked_at.is_not(None), self.model.acked_at < now - ACKED_RETENTION))
         if sent:

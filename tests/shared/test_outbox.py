@@ -34,6 +34,15 @@ def queued(server, queue):
     return messages
 
 
+def lose_queue(server, queue):
+    """What a Redis restart without persistence does to a queue."""
+    client = server.client()
+    try:
+        client.delete(queue)
+    finally:
+        client.close()
+
+
 def make_due(app):
     """As if time passed: every unacknowledged row is due for the relay now."""
     with app.app_context():
@@ -174,9 +183,16 @@ def test_unacknowledged_messages_are_republished_until_acknowledged(relay_app, o
     event = create_event(client, token)
     [row] = outbox_rows(relay_app)
     assert row.attempts == 1
-    # the consumer did not acknowledge within the ack timeout: sent again, same message id
+    [first] = queued(own_redis, "registrations")
+    # not acknowledged within the ack timeout, but its queue still holds it (nobody consumed
+    # yet): a copy would only lengthen the backlog
+    assert relay(relay_app) == 0
+    assert len(queued(own_redis, "registrations")) == 1
+    # the broker lost it (a Redis restart without persistence empties the queues): sent again,
+    # same message id and body
+    lose_queue(own_redis, "registrations")
     assert relay(relay_app) == 1
-    first, second = queued(own_redis, "registrations")
+    [second] = queued(own_redis, "registrations")
     assert first["id"] == second["id"] == row.id
     assert first["kwargs"] == second["kwargs"]
     [row] = outbox_rows(relay_app)
@@ -187,12 +203,41 @@ def test_unacknowledged_messages_are_republished_until_acknowledged(relay_app, o
     with start_celery_worker(celery, ["events"]):
         celery.send_task(contract.outbox_ack_task("events"), kwargs={"message_id": row.id}, queue="events")
         wait_for(lambda: outbox_rows(relay_app)[0].acked_at is not None)
-    assert relay(relay_app) == 0
-    assert len(queued(own_redis, "registrations")) == 2
+    lose_queue(own_redis, "registrations")
+    assert relay(relay_app) == 0  # acknowledged: never again
+    assert queued(own_redis, "registrations") == []
     with relay_app.app_context():
         assert outbox.backlog() == 0
         db.session.remove()
     assert event["id"] == row.payload["event_id"]
+
+
+def test_a_backlog_postpones_resending_but_a_lost_message_is_sent_once_its_queue_is_empty(
+        relay_app, own_redis, token, monkeypatch):
+    """Consumers behind by more than the ack timeout: the relay does not pile copies onto the
+    backlog; each row waits one more ack timeout (attempts unchanged) and goes out again only
+    when its queue has emptied without an acknowledgement arriving."""
+    monkeypatch.setitem(relay_app.config, "OUTBOX_ACK_TIMEOUT_SECONDS", 30)
+    client = relay_app.test_client()
+    for title in ("Erster", "Zweiter", "Dritter"):
+        create_event(client, token, title=title)
+    assert len(queued(own_redis, "registrations")) == 3
+    make_due(relay_app)
+    before = utcnow()
+    assert relay(relay_app) == 0
+    assert len(queued(own_redis, "registrations")) == 3
+    rows = outbox_rows(relay_app)
+    assert all(r.attempts == 1 and r.next_attempt_at >= before + timedelta(seconds=29) for r in rows)
+
+    # the consumer took two and acknowledged them; the third was lost with its worker
+    with relay_app.app_context():
+        outbox.acknowledge(rows[0].id, rows[1].id)
+        db.session.remove()
+    lose_queue(own_redis, "registrations")
+    make_due(relay_app)
+    assert relay(relay_app) == 1
+    [again] = queued(own_redis, "registrations")
+    assert again["id"] == rows[2].id
 
 
 def test_relay_task_runs_on_a_worker(relay_app, own_redis, token):
