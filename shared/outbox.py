@@ -34,6 +34,8 @@ INLINE_PUBLISH_GRACE = timedelta(seconds=2)
 MAX_BACKOFF = timedelta(minutes=10)
 ACKED_RETENTION = timedelta(days=7)
 MAX_BATCH = 50  # messages per broker message when one commit has several for one queue
+# a published, unacknowledged message waits behind a non-empty queue at most this many ack timeouts
+BACKLOG_PATIENCE = 5
 
 
 class OutboxMixin:
@@ -74,6 +76,12 @@ class Outbox:
         second write and commit per change. If that publish fails, publish_committed marks the
         row due at once; if the process dies between commit and publish, the relay sends it
         when the ack timeout has passed. `prevalidated`: see contract.validate_outgoing."""
+        session = self.db.session()  # the Session behind the scoped_session proxy
+        if session.in_nested_transaction():
+            # the rows are kept per session until its commit; a savepoint rolled back would
+            # take the rows put before it along
+            raise RuntimeError("outbox.put inside a nested transaction (savepoint) is not supported")
+        session.connection()  # begin the transaction now, so that a rollback forgets this row too
         message_id = uuid.uuid4().hex
         payload = {"message_id": message_id, "schema_version": SCHEMA_VERSION, "origin": self.service, **body}
         # a malformed message is a bug: fail inside the transaction
@@ -87,8 +95,8 @@ class Outbox:
                "next_attempt_at": now + ack_timeout, "last_error": None}
         # inserted by one plain INSERT just before the commit (_insert_before_commit), not as ORM
         # objects: a sign-up's two messages cost one statement and no unit-of-work bookkeeping
-        self.db.session.info.setdefault("outbox_rows", {}).setdefault(self, []).append(row)
-        self.db.session.info.setdefault("outbox_pending", []).append(
+        session.info.setdefault("outbox_rows", {}).setdefault(self, []).append(row)
+        session.info.setdefault("outbox_pending", []).append(
             (self, current_app._get_current_object(), (message_id, task_name, payload, request_id)))
         return message_id
 
@@ -170,12 +178,13 @@ class Outbox:
     def relay(self, batch: int = 500) -> int:
         """Publish every unacknowledged row that is due; returns how many were sent.
 
-        A published row whose queue still holds messages is not sent again: it is most likely
-        waiting in that backlog (consumers slower than producers), and a copy would only add
-        to it: under a backlog longer than the ack timeout, re-publishing turned into a storm
-        of duplicates that slowed the consumers further. Its turn comes again one ack timeout
-        later; a message lost by the broker (a Redis restart empties the queues) is re-sent
-        as soon as its queue is empty."""
+        A published row whose queue still holds messages is not sent again at once: it is most
+        likely waiting in that backlog (consumers slower than producers), and a copy would only
+        add to it: under a backlog longer than the ack timeout, re-publishing turned into a
+        storm of duplicates that slowed the consumers further. Its turn comes again one ack
+        timeout later. A lost message (a Redis restart empties the queues, a worker died
+        between commit and publish) is re-sent as soon as its queue is empty, and at the latest
+        BACKLOG_PATIENCE ack timeouts after its last publish, busy queue or not."""
         celery = current_app.extensions["celery"]
         now = utcnow()
         sent = 0
@@ -188,8 +197,9 @@ class Outbox:
             ).all()
             depths: dict[str, int] = {}
             waiting: list[str] = []
+            patience = ack_timeout * BACKLOG_PATIENCE
             for row in rows:
-                if row.published_at is not None:
+                if row.published_at is not None and now - row.published_at < patience:
                     queue = queue_of(row.task_name)
                     if queue not in depths:
                         depths[queue] = self._queue_depth(celery, queue)

@@ -123,11 +123,24 @@ def _classify(code: int | None, text) -> Exception:
     return TemporaryFailure(reason)
 
 
+class ChannelClosing(TemporaryFailure):
+    """421: the server took nothing and is closing this connection (a per-connection limit,
+    a shutdown)."""
+
+
+# a kept connection is given up after this many mails or seconds since it was opened: some
+# relays refuse more mails per connection (421/452), and DNS or certificate changes apply
+MAX_MAILS_PER_CONNECTION = 100
+MAX_CONNECTION_AGE_SECONDS = 300.0
+
+
 class _Kept(threading.local):
     """The SMTP connection this worker thread used last, kept open for the next mail."""
     client: smtplib.SMTP | None = None
     key: tuple = ()
     last_used: float = 0.0
+    opened_at: float = 0.0
+    mails: int = 0
 
 
 _kept = _Kept()
@@ -139,6 +152,8 @@ def _server_key(config) -> tuple:
 
 
 def _close(client: smtplib.SMTP | None, polite: bool = True) -> None:
+    """polite: say QUIT first. Not for a connection that may be dead: a peer that vanished
+    silently would keep us waiting for the reply until the SMTP timeout."""
     if client is None:
         return
     try:
@@ -153,25 +168,29 @@ def _close(client: smtplib.SMTP | None, polite: bool = True) -> None:
             pass
 
 
-def _take_connection(config) -> smtplib.SMTP:
-    """The connection kept from the last mail if it is recent, to the same server and still
-    answers NOOP; else a new one. A kept connection saves the TCP (and TLS) handshake, EHLO,
-    login and QUIT: the registrant's and the contact person's mail of one sign-up go out on
-    one connection. The NOOP keeps a server that dropped an idle connection from costing a
-    mail: nothing of the mail has been sent when a stale connection is found out."""
+def _take_connection(config, *, fresh: bool = False) -> tuple[smtplib.SMTP, bool]:
+    """(connection, reused): the connection kept from the last mail if it is recent, young
+    enough, to the same server and still answers NOOP; else a new one. A kept connection saves
+    the TCP (and TLS) handshake, EHLO, login and QUIT: the registrant's and the contact
+    person's mail of one sign-up go out on one connection. The NOOP keeps a server that
+    dropped an idle connection from costing a mail: nothing of the mail has been sent when a
+    stale connection is found out."""
     client, _kept.client = _kept.client, None
-    reuse = float(config.get("SMTP_REUSE_SECONDS") or 0)
     if client is not None:
-        if _kept.key != _server_key(config) or time.monotonic() - _kept.last_used >= reuse:
-            _close(client)
-        else:
+        now = time.monotonic()
+        usable = (not fresh and _kept.key == _server_key(config)
+                  and now - _kept.last_used < float(config.get("SMTP_REUSE_SECONDS") or 0)
+                  and now - _kept.opened_at < MAX_CONNECTION_AGE_SECONDS and _kept.mails < MAX_MAILS_PER_CONNECTION)
+        if usable:
             try:
                 if client.noop()[0] == 250:
-                    return client
+                    return client, True
             except (OSError, smtplib.SMTPException):
                 pass
-            _close(client, polite=False)
-    return _connect(config)
+        _close(client, polite=False)
+    client = _connect(config)
+    _kept.opened_at, _kept.mails = time.monotonic(), 0
+    return client, False
 
 
 def _keep(client: smtplib.SMTP, config) -> None:
@@ -179,6 +198,7 @@ def _keep(client: smtplib.SMTP, config) -> None:
         _close(client)
         return
     _kept.client, _kept.key, _kept.last_used = client, _server_key(config), time.monotonic()
+    _kept.mails += 1
 
 
 @atexit.register
@@ -187,12 +207,9 @@ def _close_kept() -> None:
     _close(client)
 
 
-def send(mail: EmailMessage, config) -> None:
-    """Deliver one mail to its one recipient, or raise TemporaryFailure / PermanentFailure."""
-    envelope_from = sender(config)[1]
-    envelope_to = [mail["To"].addresses[0].addr_spec]
+def _open(config, *, fresh: bool = False) -> tuple[smtplib.SMTP, bool]:
     try:
-        client = _take_connection(config)
+        return _take_connection(config, fresh=fresh)
     except smtplib.SMTPAuthenticationError as exc:
         # wrong credentials are our configuration, not the mail's fault: keep it for a fixed setting
         raise TemporaryFailure(f"SMTP login refused: {exc.smtp_code} {exc.smtp_error!r}"[:900]) from None
@@ -200,22 +217,49 @@ def send(mail: EmailMessage, config) -> None:
         raise _classify(exc.smtp_code if exc.smtp_code >= 400 else None, exc.smtp_error) from None
     except (OSError, smtplib.SMTPException) as exc:
         raise TemporaryFailure(f"cannot reach SMTP server: {exc.__class__.__name__}: {exc}"[:900]) from None
+
+
+def _refused(code: int, text) -> Exception:
+    failure = _classify(code, text)
+    return ChannelClosing(str(failure)) if code == 421 else failure
+
+
+def _transmit(client: smtplib.SMTP, mail: EmailMessage, envelope_from: str, envelope_to: list[str]) -> None:
+    """One mail on an open connection; on any failure the connection is closed."""
     try:
         refused = client.send_message(mail, from_addr=envelope_from, to_addrs=envelope_to)
         if refused:  # only one recipient: send_message raises when all are refused, so this is belt and braces
             code, text = next(iter(refused.values()))
-            raise _classify(code, text)
+            raise _refused(code, text)
     except smtplib.SMTPRecipientsRefused as exc:
         _close(client)
         code, text = next(iter(exc.recipients.values()))
-        raise _classify(code, text) from None
+        raise _refused(code, text) from None
     except smtplib.SMTPResponseException as exc:  # sender refused, data refused, …
         _close(client)
-        raise _classify(exc.smtp_code, exc.smtp_error) from None
+        raise _refused(exc.smtp_code, exc.smtp_error) from None
     except (OSError, smtplib.SMTPException) as exc:
         _close(client, polite=False)
         raise TemporaryFailure(f"SMTP conversation broke off: {exc.__class__.__name__}: {exc}"[:900]) from None
     except BaseException:
-        _close(client)
+        _close(client, polite=False)
         raise
+
+
+def send(mail: EmailMessage, config) -> None:
+    """Deliver one mail to its one recipient, or raise TemporaryFailure / PermanentFailure."""
+    envelope_from = sender(config)[1]
+    envelope_to = [mail["To"].addresses[0].addr_spec]
+    client, reused = _open(config)
+    try:
+        _transmit(client, mail, envelope_from, envelope_to)
+    except ChannelClosing:
+        if not reused:
+            raise
+        # the server ended a connection we kept (a per-connection limit, say) and took
+        # nothing: once more on a new connection. Not after other 4xx replies (greylisting
+        # wants time, not a second try now), nor after a broken-off conversation: the server
+        # may have taken the mail before the line went dead.
+        client, _ = _open(config, fresh=True)
+        _transmit(client, mail, envelope_from, envelope_to)
     _keep(client, config)

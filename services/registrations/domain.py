@@ -113,6 +113,8 @@ def reserve(event: dict, session_ids: list[int], seats: int, *, behind_waitlist:
     event_id = event["id"]
     keys = pool_keys(event, session_ids)
     held: list[Held] = []
+    if db.session.new or db.session.dirty:
+        db.session.flush()  # the statements below run on the connection, past the ORM's autoflush
     connection = db.session.connection()
     for key in keys:
         row = connection.execute(RESERVE[behind_waitlist],
@@ -439,7 +441,7 @@ def sign_up(row: EventReplica, data: dict, idempotency: tuple[str, str] | None =
 
     def attempt():
         # The usual case is a new address: reserve, insert, done — no look-up first. A known
-        # address trips the unique (event, active address) index at the commit and takes the
+        # address trips the unique (event, active address) index at its INSERT and takes the
         # slower path below; so does a twin request racing this one.
         held = reserve(event, data["session_ids"], seats, behind_waitlist=True)
         if held is None and not waitlist_allowed:

@@ -22,6 +22,7 @@ class CountingServer:
         self.sessions = 0
         self.quits = 0
         self.recipients: list[str] = []
+        self.mails_per_connection = 0  # 0: no limit
         self.lock = threading.Lock()
         self.controller = None
 
@@ -36,9 +37,19 @@ class CountingServer:
             self.quits += 1
         return "221 Bye"
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        # a relay that takes only so many mails per connection
+        session.mails = getattr(session, "mails", 0) + 1
+        if self.mails_per_connection and session.mails > self.mails_per_connection:
+            return "421 4.7.0 too many mails on this connection"
+        envelope.mail_from = address
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("unknown"):
             return "550 5.1.1 no such mailbox"
+        if address.startswith("later"):
+            return "450 4.2.1 try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -116,10 +127,13 @@ def test_a_connection_the_server_dropped_costs_no_mail(server):
 def test_a_connection_kept_longer_than_allowed_is_not_used(server):
     config = config_for(server, reuse=0.2)
     mailer.send(mail_to("jana.petersen@example.org"), config)
+    expired = mailer._kept.client
     time.sleep(0.3)
     mailer.send(mail_to("kontakt@kiel.example"), config)
     assert server.sessions == 2
     assert server.recipients == ["jana.petersen@example.org", "kontakt@kiel.example"]
+    assert expired.sock is None  # closed, not left open
+    assert mailer._kept.client is not expired
 
 
 def test_reuse_off_opens_and_closes_a_connection_per_mail(server):
@@ -134,10 +148,11 @@ def test_another_server_gets_its_own_connection(server):
     other = CountingServer().start()
     try:
         mailer.send(mail_to("jana.petersen@example.org"), config_for(server))
+        first = mailer._kept.client
         mailer.send(mail_to("kontakt@kiel.example"), config_for(other))
         assert (server.recipients, other.recipients) == (["jana.petersen@example.org"], ["kontakt@kiel.example"])
         assert (server.sessions, other.sessions) == (1, 1)
-        wait_for(lambda: server.quits == 1)  # the first server's connection was closed properly
+        assert first.sock is None  # the first server's connection was closed, not left behind
     finally:
         other.stop()
 
@@ -149,3 +164,31 @@ def test_a_refused_mail_does_not_leave_its_connection_for_the_next(server):
     mailer.send(mail_to("kontakt@kiel.example"), config)
     assert server.recipients == ["kontakt@kiel.example"]
     assert server.sessions == 2
+
+
+def test_a_per_connection_limit_of_the_relay_costs_no_mail(server):
+    server.mails_per_connection = 2
+    config = config_for(server)
+    for n in range(5):
+        mailer.send(mail_to(f"person{n}@example.org"), config)
+    assert server.recipients == [f"person{n}@example.org" for n in range(5)]
+    assert server.sessions == 3  # 2 + 2 + 1: each refusal (421) was retried once on a new connection
+
+
+def test_other_temporary_refusals_are_reported_not_retried_at_once(server):
+    """Greylisting and the like want time: the delivery's retry schedule gives it."""
+    config = config_for(server)
+    mailer.send(mail_to("jana.petersen@example.org"), config)
+    with pytest.raises(mailer.TemporaryFailure, match="450"):
+        mailer.send(mail_to("later@kiel.example"), config)  # on the kept connection
+    assert server.sessions == 1
+    assert server.recipients == ["jana.petersen@example.org"]
+
+
+def test_a_kept_connection_is_given_up_after_so_many_mails(server, monkeypatch):
+    monkeypatch.setattr(mailer, "MAX_MAILS_PER_CONNECTION", 3)
+    config = config_for(server)
+    for n in range(7):
+        mailer.send(mail_to(f"person{n}@example.org"), config)
+    assert server.sessions == 3  # 3 + 3 + 1
+    assert len(server.recipients) == 7

@@ -13,7 +13,7 @@ from services.events.models import OutboxMessage, ProcessedMessage, db, outbox
 from shared import contract
 from shared.db import utcnow
 from shared.logging import current_request_id
-from shared.outbox import Inbox
+from shared.outbox import BACKLOG_PATIENCE, Inbox
 from tests.conftest import start_celery_worker
 from tests.events.conftest import auth, create_event, event_body, outbox_rows
 
@@ -130,6 +130,34 @@ def test_nothing_is_published_for_a_rolled_back_transaction(relay_app, own_redis
     assert queued(own_redis, "registrations") == []
 
 
+def test_a_message_put_first_thing_after_a_commit_is_forgotten_by_a_rollback(relay_app, own_redis, token):
+    """The rows wait in the session until its commit: a put must begin the transaction it
+    belongs to, or a rollback right after it would not reach them."""
+    create_event(relay_app.test_client(), token, title="Vorlage")
+    [template] = outbox_rows(relay_app)
+    body = {k: v for k, v in template.payload.items() if k not in ("message_id", "schema_version", "origin")}
+    with relay_app.app_context():
+        db.session.commit()
+        outbox.put(contract.EVENT_SNAPSHOT, body)
+        db.session.rollback()
+        db.session.commit()  # nothing to commit: the message must not come back here
+        db.session.remove()
+    assert [r.id for r in outbox_rows(relay_app)] == [template.id]
+    assert [m["id"] for m in queued(own_redis, "registrations")] == [template.id]
+
+
+def test_put_refuses_a_savepoint(relay_app, own_redis, token):
+    create_event(relay_app.test_client(), token, title="Vorlage")
+    [template] = outbox_rows(relay_app)
+    body = {k: v for k, v in template.payload.items() if k not in ("message_id", "schema_version", "origin")}
+    with relay_app.app_context():
+        with db.session.begin_nested():
+            with pytest.raises(RuntimeError, match="nested"):
+                outbox.put(contract.EVENT_SNAPSHOT, body)
+        db.session.rollback()
+        db.session.remove()
+
+
 def test_a_malformed_message_fails_inside_the_transaction(relay_app):
     with relay_app.app_context():
         with pytest.raises(ValidationError):
@@ -178,7 +206,7 @@ def test_broker_down_then_back(relay_app, own_redis, token):
 
 
 def test_unacknowledged_messages_are_republished_until_acknowledged(relay_app, own_redis, token, monkeypatch):
-    monkeypatch.setitem(relay_app.config, "OUTBOX_ACK_TIMEOUT_SECONDS", 0)
+    monkeypatch.setitem(relay_app.config, "OUTBOX_ACK_TIMEOUT_SECONDS", 30)
     client = relay_app.test_client()
     event = create_event(client, token)
     [row] = outbox_rows(relay_app)
@@ -186,11 +214,13 @@ def test_unacknowledged_messages_are_republished_until_acknowledged(relay_app, o
     [first] = queued(own_redis, "registrations")
     # not acknowledged within the ack timeout, but its queue still holds it (nobody consumed
     # yet): a copy would only lengthen the backlog
+    make_due(relay_app)
     assert relay(relay_app) == 0
     assert len(queued(own_redis, "registrations")) == 1
     # the broker lost it (a Redis restart without persistence empties the queues): sent again,
     # same message id and body
     lose_queue(own_redis, "registrations")
+    make_due(relay_app)
     assert relay(relay_app) == 1
     [second] = queued(own_redis, "registrations")
     assert first["id"] == second["id"] == row.id
@@ -204,6 +234,7 @@ def test_unacknowledged_messages_are_republished_until_acknowledged(relay_app, o
         celery.send_task(contract.outbox_ack_task("events"), kwargs={"message_id": row.id}, queue="events")
         wait_for(lambda: outbox_rows(relay_app)[0].acked_at is not None)
     lose_queue(own_redis, "registrations")
+    make_due(relay_app)
     assert relay(relay_app) == 0  # acknowledged: never again
     assert queued(own_redis, "registrations") == []
     with relay_app.app_context():
@@ -238,6 +269,34 @@ def test_a_backlog_postpones_resending_but_a_lost_message_is_sent_once_its_queue
     assert relay(relay_app) == 1
     [again] = queued(own_redis, "registrations")
     assert again["id"] == rows[2].id
+
+
+def test_a_queue_that_never_empties_holds_a_lost_message_back_only_so_long(relay_app, own_redis, token,
+                                                                           monkeypatch):
+    """Steady traffic keeps a queue from ever being empty; a message lost there still goes out
+    again once it has waited BACKLOG_PATIENCE ack timeouts since its publish."""
+    monkeypatch.setitem(relay_app.config, "OUTBOX_ACK_TIMEOUT_SECONDS", 30)
+    client = relay_app.test_client()
+    create_event(client, token, title="Verloren")
+    lose_queue(own_redis, "registrations")
+    create_event(client, token, title="Ständiger Betrieb")  # the queue is never empty
+    lost, busy = outbox_rows(relay_app)
+    with relay_app.app_context():
+        outbox.acknowledge(busy.id)  # consumed and acknowledged; its queue entry stands for new traffic
+        almost = utcnow() - timedelta(seconds=30 * BACKLOG_PATIENCE - 5)
+        db.session.query(OutboxMessage).update({OutboxMessage.published_at: almost})
+        db.session.commit()
+        db.session.remove()
+    make_due(relay_app)
+    assert relay(relay_app) == 0  # not yet: it may still be in the backlog
+    with relay_app.app_context():
+        db.session.query(OutboxMessage).update(
+            {OutboxMessage.published_at: utcnow() - timedelta(seconds=30 * BACKLOG_PATIENCE + 1)})
+        db.session.commit()
+        db.session.remove()
+    make_due(relay_app)
+    assert relay(relay_app) == 1
+    assert [m["id"] for m in queued(own_redis, "registrations")] == [busy.id, lost.id]
 
 
 def test_relay_task_runs_on_a_worker(relay_app, own_redis, token):
