@@ -2,9 +2,11 @@
 
 Starts the stack as in production (gunicorn, PostgreSQL, Redis, one worker per queue) on
 spare ports with throwaway databases, then measures: the framework floor, sign-up
-throughput and latency at several concurrency levels (wrk), sign-up → mail latency at
-the SMTP server, 1,000 concurrent sign-ups for 50 seats, resident memory of every
-process, and SQL statements per sign-up. Writes bench/results/latest.json and prints a table.
+throughput and latency at several concurrency levels (wrk) with the whole stack, with the
+workers frozen, and of a bare yardstick (bench/bare_signup.py), the mail drain and sign-up →
+mail latency at the SMTP server, 1,000 concurrent sign-ups for 50 seats (wrk), resident
+memory of every process, and SQL statements per sign-up. Writes bench/results/latest.json
+and prints a table (README, "Benchmark").
 
 Needs: PostgreSQL (BENCH_POSTGRES_URL, default the machine's), `wrk` (apt-get install wrk).
 """
