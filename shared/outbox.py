@@ -75,7 +75,7 @@ class Outbox:
         publish right after the commit nearly always succeeds, and marking it would cost a
         second write and commit per change. If that publish fails, publish_committed marks the
         row due at once; if the process dies between commit and publish, the relay sends it
-        when the ack timeout has passed. `prevalidated`: see contract.validate_outgoing."""
+        when the ack timeout has passed (later if its queue is busy: see relay). `prevalidated`: see contract.validate_outgoing."""
         session = self.db.session()  # the Session behind the scoped_session proxy
         if session.in_nested_transaction():
             # the rows are kept per session until its commit; a savepoint rolled back would
