@@ -260,43 +260,47 @@ def sql_per_signup(stack: Stack, event_id: int) -> dict:
 ALL_PARTS = {"floor", "signup", "mail", "contention"}
 
 
+def signup_runs(url: str, levels: list[int], seconds: int, floor_rps: float) -> dict:
+    """wrk sign-ups at each concurrency level, with their ratio to the floor."""
+    runs = {}
+    for c in levels:
+        run = wrk(url, "signup.lua", c, seconds)
+        run["ratio_to_floor"] = round(run["rps"] / floor_rps, 3)
+        runs[str(c)] = run
+    return runs
+
+
 def run_signups(stack: Stack, token: str, results: dict, levels: list[int], seconds: int) -> None:
     event_id = create_event(stack, token, "Throughput", capacity=100_000, waitlist=False)
     results["signup_event_id"] = event_id
     signup_url = stack.url("registrations") + f"/api/v1/events/{event_id}/registrations"
-    results["signup"] = {}
-    for c in levels:
-        run = wrk(signup_url, "signup.lua", c, seconds)
-        run["ratio_to_floor"] = round(run["rps"] / results["floor"]["rps"], 3)
-        results["signup"][str(c)] = run
+    floor_rps = results["floor"]["rps"]
+    results["signup"] = signup_runs(signup_url, levels, seconds, floor_rps)
     # The same with the Celery workers frozen (SIGSTOP): what the web tier does when the
     # workers run elsewhere, as they would in production. Their messages wait in Redis.
-    results["signup_web_tier"] = {}
     workers = [role for role in stack.processes if role.endswith("-worker")]
     for role in workers:
         stack.signal(role, signal.SIGSTOP)
     try:
-        for c in levels:
-            run = wrk(signup_url, "signup.lua", c, seconds)
-            run["ratio_to_floor"] = round(run["rps"] / results["floor"]["rps"], 3)
-            results["signup_web_tier"][str(c)] = run
-        results["signup_bare"] = bare_signups(stack, results, event_id, levels, seconds)
+        results["signup_web_tier"] = signup_runs(signup_url, levels, seconds, floor_rps)
+        results["signup_bare"] = bare_signups(stack, event_id, levels, seconds, floor_rps)
     finally:
         for role in workers:
             stack.signal(role, signal.SIGCONT)
 
 
-def bare_signups(stack: Stack, results: dict, event_id: int, levels: list[int], seconds: int) -> dict:
+def bare_signups(stack: Stack, event_id: int, levels: list[int], seconds: int, floor_rps: float) -> dict:
     """The yardstick (bench/bare_signup.py): the same durable work with nothing around it,
     on the same gunicorn settings and database, while the real web services sit idle."""
     port = free_port()
     env = {**stack.env, "BARE_DATABASE_URL": stack.env["REGISTRATIONS_DATABASE_URL"],
            "BARE_REDIS_URL": stack.redis_url}
-    process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c",
-                                str(ROOT / "deploy" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
-                                "bench.bare_signup:create_app()"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=open(stack.workdir / "bare.log", "w"),
-                               start_new_session=True)
+    log_path = stack.workdir / "bare.log"
+    with open(log_path, "w") as log:  # the child keeps its own descriptor
+        process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c",
+                                    str(ROOT / "deploy" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
+                                    "bench.bare_signup:create_app()"], cwd=ROOT, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -308,13 +312,10 @@ def bare_signups(stack: Stack, results: dict, event_id: int, levels: list[int], 
             if time.monotonic() > deadline:
                 raise RuntimeError("the bare sign-up app did not start")
             time.sleep(0.2)
-        runs = {}
-        for c in levels:
-            run = wrk(f"http://127.0.0.1:{port}/api/v1/events/{event_id}/registrations", "signup.lua", c, seconds)
-            run["ratio_to_floor"] = round(run["rps"] / results["floor"]["rps"], 3)
-            runs[str(c)] = run
+        runs = signup_runs(f"http://127.0.0.1:{port}/api/v1/events/{event_id}/registrations", levels, seconds,
+                           floor_rps)
         if any(run["server_errors"] for run in runs.values()):
-            print((stack.workdir / "bare.log").read_text()[-3000:], file=sys.stderr)
+            print(log_path.read_text()[-3000:], file=sys.stderr)
         return runs
     finally:
         os.killpg(process.pid, signal.SIGTERM)
