@@ -110,16 +110,10 @@ def _check_session_ids(data: dict, event: Event) -> None:
 
 
 def merge_patch(stored: dict, patch: dict) -> dict:
-    """JSON merge patch (RFC 7386) onto the stored input: nested objects (venue, price,
-    registration) merge key by key, so `{"registration": {"capacity": 12}}` keeps the
-    deadline; lists (sessions, contacts, agenda, tags) and plain values replace; null sets null."""
-    merged = dict(stored)
-    for key, value in patch.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge_patch(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
+    """Each top-level field given replaces the stored one whole — venue, price and registration
+    included: merging a new venue's name and city into the old street and postcode gave an
+    address that exists nowhere. Fields not given keep their stored value; null sets null."""
+    return {**stored, **patch}
 
 
 def _escape_like(text: str) -> str:
@@ -183,7 +177,15 @@ class EventById(MethodView):
     @events_blp.arguments(EventPatchSchema)
     @events_blp.response(200, EventSchema)
     def patch(self, _checked, event_id):
-        """Change an event; registrants are told when its time or place changes"""
+        """Change an event; registrants are told when its time or place changes
+
+        Send only the fields to change. Each field given replaces the stored value whole:
+        `venue`, `price` and `registration` are objects that are replaced, not merged (send
+        all of the venue's lines, the whole price, the whole registration policy); lists
+        (`sessions`, `contacts`, `agenda`, `tags`) are replaced too — a session sent with
+        its `id` keeps its registrations. `null` clears an optional field. The merged
+        event is validated as a whole; nothing is changed when a field is not valid.
+        """
         event = own_event(event_id, lock=True)
         if event.status == "cancelled":
             abort(409, message="A cancelled event cannot be changed.", code="event_cancelled")

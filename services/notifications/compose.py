@@ -117,10 +117,13 @@ def registration_mail(data: dict) -> list[Message]:
     rendered = render(f"registration.{kind}", lang, {
         "event": facts(event, lang, session_ids), "registrant_name": clean_text(registrant["name"]),
         "links": links, "companions": registration.get("companions") or 0})
-    ics = _invitation(event, session_ids, links, "REQUEST", registrant) if kind in WITH_INVITATION else None
+    method = "REQUEST" if kind in WITH_INVITATION else "CANCEL" if kind == "cancelled" else None
+    # a CANCEL for the invitation's UIDs takes the entry out of the registrant's calendar
+    shown = {**event, "status": "cancelled"} if method == "CANCEL" else event
+    ics = _invitation(shown, session_ids, links, method, registrant) if method else None
     row = queue_message(source_key=data["message_id"], kind=f"registration.{kind}", to=registrant["email"],
                         name=registrant["name"], rendered=rendered, event=event, registration_id=registration["id"],
-                        about_email=registrant["email"], ics=ics, ics_method="REQUEST" if ics else None,
+                        about_email=registrant["email"], ics=ics, ics_method=method,
                         headers=_registrant_headers(kind, links))
     remember_attendee(registrant, registration, event, links, status=registration.get("status") or kind)
     db.session.flush()

@@ -16,6 +16,8 @@ import csv
 import hashlib
 import io
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import Response, request
 from flask.views import MethodView
@@ -114,10 +116,20 @@ def _cell(value) -> str:
     return text
 
 
+def session_label(session: dict, event: dict) -> str:
+    """Sessions often share a title (five mornings of "Ideenschmiede"): the date and time
+    in the event's zone tell them apart."""
+    zone = ZoneInfo(event.get("timezone") or "Europe/Berlin")
+    starts = datetime.fromisoformat(session["starts_at"]).astimezone(zone)
+    ends = datetime.fromisoformat(session["ends_at"]).astimezone(zone)
+    until = f"{ends:%H:%M}" if ends.date() == starts.date() else f"{ends:%d.%m.%Y %H:%M}"
+    return f"{session['title']} ({starts:%d.%m.%Y %H:%M}–{until})"
+
+
 def csv_response(row: EventReplica, regs: list[Registration]) -> Response:
     event = row.data
     questions = event["registration"].get("questions") or []
-    titles = {s["id"]: s["title"] for s in event.get("sessions") or []}
+    titles = {s["id"]: session_label(s, event) for s in event.get("sessions") or []}
     out = io.StringIO()
     # semicolons and a BOM: what Excel in a German locale opens as columns with umlauts intact
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")

@@ -120,7 +120,7 @@ GERMAN_ERRORS = {
     "Choose one of the offered options.": "Bitte wählen Sie eine der Möglichkeiten.",
     "This event takes no companions.": "Zu dieser Veranstaltung können keine Begleitpersonen mitkommen.",
     "Not a valid integer.": "Bitte eine ganze Zahl angeben.",
-    "Length must be between 1 and 200.": "Höchstens 200 Zeichen.",
+    "At most 200 characters.": "Höchstens 200 Zeichen.",
 }
 
 

@@ -15,7 +15,8 @@ class _Strict(Schema):
 
 
 class RegistrationCreateSchema(_Strict):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    # no min length here: an empty name must hear "enter your name" (not_blank), not a length rule
+    name = fields.String(required=True, validate=validate.Length(max=200, error="At most {max} characters."))
     email = fields.Email(required=True, validate=[validate.Length(max=320), ascii_local_part])
     consent = fields.Boolean(required=True, metadata={"description": "must be true: consent to storing the data"})
     locale = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LOCALES))

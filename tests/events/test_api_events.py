@@ -127,24 +127,40 @@ def test_patch_changes_only_what_is_sent(client, organizer_token):
     assert client.get(f"/api/v1/events/{event['id']}").json["title"] == "Ideenschmiede (verlegt)"
 
 
-def test_patch_of_one_policy_field_keeps_the_others(client, organizer_token):
+def test_patch_with_a_policy_replaces_the_stored_policy_whole(client, organizer_token):
     event = create_event(client, organizer_token)
     response = client.patch(f"/api/v1/events/{event['id']}", json={"registration": {"capacity": 12}},
                             headers=auth(organizer_token))
     assert response.status_code == 200, response.json
     policy = response.json["registration"]
     assert policy["capacity"] == 12
-    assert policy["closes_at"] == event["registration"]["closes_at"]
-    assert policy["max_companions"] == 2
+    # the fields not sent take their defaults, not the stored values
+    assert policy["closes_at"] is None
+    assert policy["max_companions"] == 0
 
 
-def test_patch_of_the_venue_city_keeps_the_street(client, organizer_token):
+def test_patch_with_a_new_venue_replaces_the_old_address_whole(client, organizer_token):
     event = create_event(client, organizer_token)
-    response = client.patch(f"/api/v1/events/{event['id']}", json={"venue": {"name": "Rathausplatz"}},
+    response = client.patch(f"/api/v1/events/{event['id']}", json={"venue": {"name": "Rathaus Kiel", "city": "Kiel"}},
                             headers=auth(organizer_token))
     assert response.status_code == 200, response.json
-    assert response.json["venue"]["name"] == "Rathausplatz"
-    assert response.json["venue"]["street"] == "Langer Rehm 29"
+    assert response.json["venue"] == {"name": "Rathaus Kiel", "street": None, "postal_code": None, "city": "Kiel"}
+
+
+def test_patch_with_a_price_replaces_the_stored_price_whole(client, organizer_token):
+    event = create_event(client, organizer_token, price={"amount_cents": 4000, "currency": "EUR",
+                                                         "note": "Teilnahmepauschale"})
+    response = client.patch(f"/api/v1/events/{event['id']}", json={"price": {"amount_cents": 0}},
+                            headers=auth(organizer_token))
+    assert response.status_code == 200, response.json
+    assert response.json["price"] == {"amount_cents": 0, "currency": "EUR", "note": None}
+
+
+def test_openapi_says_a_patch_replaces_venue_price_and_registration_whole(client):
+    operation = client.get("/openapi.json").json["paths"]["/api/v1/events/{event_id}"]["patch"]
+    assert "replaced, not merged" in operation["description"]
+    for name in ("venue", "price", "registration"):
+        assert f"`{name}`" in operation["description"]
 
 
 def test_patch_can_add_and_replace_sessions(client, organizer_token):

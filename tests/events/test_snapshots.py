@@ -95,7 +95,8 @@ def test_switching_online_is_a_place_change(app, client, organizer_token):
 def test_time_and_place_together(app, client, organizer_token):
     event = create_event(client, organizer_token, publish=True)
     response = client.patch(f"/api/v1/events/{event['id']}", headers=auth(organizer_token),
-                            json={"ends_at": "2030-09-18T16:00:00", "venue": {"city": "Kiel-Gaarden"}})
+                            json={"ends_at": "2030-09-18T16:00:00", "venue": {
+                                "name": "Stadtteilbücherei Dietrichsdorf", "city": "Kiel-Gaarden"}})
     assert response.status_code == 200, response.json
     assert change(snapshots(app, event["id"])[-1]) == ("updated", True, True)
 

@@ -58,7 +58,7 @@ def test_every_registration_kind_in_german(kind, celery, sink):
     if kind == "confirm_email":
         assert payload["links"]["confirm"] in text
         assert f'href="{payload["links"]["confirm"]}"' in html
-    if kind in ("confirmed", "promoted"):
+    if kind in ("confirmed", "promoted", "cancelled"):
         assert ics_of(msg) is not None
     else:
         assert ics_of(msg) is None
@@ -192,6 +192,24 @@ def test_daily_digest_collects_sign_ups(celery, sink, app):
             return all(i.digested_at for i in db.session.execute(select(DigestItem)).scalars())
         wait_until(all_digested)
     assert len(sink.mails) == 2
+
+
+def test_a_self_cancellation_removes_the_calendar_entry_it_sent(celery, sink):
+    confirmed = registration_mail("confirmed", session_ids=[11])
+    celery.send_task(REGISTRATION_MAIL, kwargs={"message": confirmed})
+    cancelled = {**confirmed, **envelope(), "kind": "cancelled",
+                 "registration": {**confirmed["registration"], "status": "cancelled"}}
+    celery.send_task(REGISTRATION_MAIL, kwargs={"message": cancelled})
+    first, second = sorted(sink.wait_for(2), key=lambda m: "storniert" in m.msg["Subject"])
+    invitation = icalendar.Calendar.from_ical(ics_of(first.msg))
+    cancellation = icalendar.Calendar.from_ical(ics_of(second.msg))
+    assert str(cancellation["METHOD"]) == "CANCEL"
+    part = next(p for p in second.msg.iter_attachments() if p.get_content_type() == "text/calendar")
+    assert part.get_param("method") == "CANCEL"
+    uids = [str(v["UID"]) for v in invitation.walk("VEVENT")]
+    assert uids and [str(v["UID"]) for v in cancellation.walk("VEVENT")] == uids
+    assert all(str(v["STATUS"]) == "CANCELLED" for v in cancellation.walk("VEVENT"))
+    assert "aus Ihrem Kalender" in body_text(second.msg)
 
 
 def test_event_changed_and_cancelled(celery, sink):
