@@ -14,7 +14,8 @@ def create_app(config: dict | None = None):
     app, api = build_app("events", __name__, title="civic-events: events", db=db, migrations_dir=MIGRATIONS,
                          service_defaults={}, config=config, outbox=outbox)
     from .api import BLUEPRINTS
-    for blueprint in BLUEPRINTS:
+    from .api_copies import BLUEPRINTS as COPY_BLUEPRINTS
+    for blueprint in BLUEPRINTS + COPY_BLUEPRINTS:
         api.register_blueprint(blueprint)
     from .cli import register_commands
     register_commands(app)
