@@ -20,11 +20,13 @@ def _wall_clock(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value).replace(tzinfo=None) if value else None
 
 
-def _shifted(value, delta: timedelta):
+def shifted(value, delta: timedelta):
+    """Every time in an event's input moved by `delta` on the wall clock (whole weeks keep the
+    weekday and the time of day as announced)."""
     if isinstance(value, dict):
-        return {k: (_shift_time(v, delta) if k in _TIME_KEYS else _shifted(v, delta)) for k, v in value.items()}
+        return {k: (_shift_time(v, delta) if k in _TIME_KEYS else shifted(v, delta)) for k, v in value.items()}
     if isinstance(value, list):
-        return [_shifted(v, delta) for v in value]
+        return [shifted(v, delta) for v in value]
     return value
 
 
@@ -59,7 +61,7 @@ def copy_input(event: Event, series: Series | None, next_part: bool) -> dict:
         return data
     if series is None:
         raise NotInSeries(event.id)
-    data = _shifted(data, next_part_shift(event, series))
+    data = shifted(data, next_part_shift(event, series))
     positions = [e.series_position for e in series.events if e.series_position]
     data["series_position"] = max(positions, default=0) + 1
     return data

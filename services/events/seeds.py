@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from . import domain
+from .copies import shifted
 from .models import Event, Organizer, Series, db
 from .schemas import EventCreateSchema
 
@@ -287,22 +288,6 @@ def _leipzig() -> dict:
 
 
 SEEDS = (_kiel, _dortmund, _fes, _meetings, _leipzig)
-_TIME_FIELDS = ("starts_at", "ends_at", "opens_at", "closes_at")
-
-
-def _shift(value, weeks: int):
-    """Whole weeks on the wall clock: weekday and time of day stay as announced."""
-    if isinstance(value, dict):
-        return {k: (_shift_time(v, weeks) if k in _TIME_FIELDS else _shift(v, weeks)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_shift(v, weeks) for v in value]
-    return value
-
-
-def _shift_time(value, weeks: int):
-    if not value:
-        return value
-    return (datetime.fromisoformat(value) + timedelta(weeks=weeks)).isoformat()
 
 
 def weeks_to_move(first_start: str, today: date, lead_days: int = 14) -> int:
@@ -330,7 +315,7 @@ def seed_demo(as_published: bool = False, today: date | None = None) -> list[Eve
             db.session.add(series)
             db.session.flush()
         for raw in group["events"]:
-            data = EventCreateSchema().load(_shift(raw, weeks))
+            data = EventCreateSchema().load(shifted(raw, timedelta(weeks=weeks)))
             if series is not None:
                 data["series_id"] = series.id
             event = Event(organizer_id=organizer.id, status="published", revision=1)
