@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CIVIC_VAR_DIR", ROOT / "var"))
 
 DEV_SECRET_KEY = "dev-only-secret-change-me"
-SERVICE_PORTS = {"events": 5001, "registrations": 5002, "notifications": 5003}
+SERVICE_PORTS = {"events": 5001, "registrations": 5002, "notifications": 5003, "workspace": 5004}
 
 
 class ConfigError(RuntimeError):

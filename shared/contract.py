@@ -24,6 +24,8 @@ CONTACT_MAIL = "notifications.contact_mail"
 EVENT_CHANGE_MAIL = "notifications.event_change_mail"
 # registrations → notifications: erase everything kept about one person (GDPR request)
 ERASE_PERSON = "notifications.erase_person"
+# events → notifications: a mail to a member of an organizer (the workspace's sign-in link)
+MEMBER_MAIL = "notifications.member_mail"
 
 
 def outbox_ack_task(service: str) -> str:
@@ -55,6 +57,7 @@ REGISTRATION_MAIL_KINDS = (
 )
 CONTACT_MAIL_KINDS = ("new_registration", "cancellation", "nearly_full", "full")
 EVENT_CHANGE_KINDS = ("changed", "cancelled")
+MEMBER_MAIL_KINDS = ("sign_in_link",)
 
 
 class _Envelope(Schema):
@@ -229,6 +232,28 @@ class ErasePersonMessage(_Envelope):
     event_ids = fields.List(fields.Integer(), required=True)
 
 
+class _Member(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    name = fields.String(load_default="")
+    email = fields.Email(required=True)
+    locale = fields.String(load_default=None, allow_none=True)  # "de" | "en"; None: German
+
+
+class _MemberLinks(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    sign_in = fields.String(allow_none=True)
+
+
+class MemberMailMessage(_Envelope):
+    kind = fields.String(required=True, validate=validate.OneOf(MEMBER_MAIL_KINDS))
+    member = fields.Nested(_Member, required=True)
+    organizer = fields.Dict(required=True)  # {id, name}
+    links = fields.Nested(_MemberLinks, load_default=dict)
+    expires_minutes = fields.Integer(load_default=None, allow_none=True)
+
+
 class OutboxAckMessage(Schema):
     """`message_id` for one message, `message_ids` for those of a batch."""
     class Meta:
@@ -256,6 +281,7 @@ SCHEMAS: dict[str, type[Schema]] = {
     CONTACT_MAIL: ContactMailMessage,
     EVENT_CHANGE_MAIL: EventChangeMailMessage,
     ERASE_PERSON: ErasePersonMessage,
+    MEMBER_MAIL: MemberMailMessage,
 }
 
 

@@ -60,7 +60,9 @@ def init_health(app, db, outbox=None) -> None:
 
     @bp.get("/readyz")
     def readyz():
-        problems = [p for p in (check_database(db), check_broker(current_app.config["REDIS_URL"])) if p]
+        # the workspace has no database of its own (db None)
+        database = check_database(db) if db is not None else None
+        problems = [p for p in (database, check_broker(current_app.config["REDIS_URL"])) if p]
         if problems:
             return jsonify(status="unavailable", service=service, problems=problems), 503
         return jsonify(status="ready", service=service)

@@ -5,6 +5,7 @@ import os
 
 from shared.app import build_app
 
+from .config import service_defaults
 from .models import db, outbox
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
@@ -12,10 +13,13 @@ MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
 
 def create_app(config: dict | None = None):
     app, api = build_app("events", __name__, title="civic-events: events", db=db, migrations_dir=MIGRATIONS,
-                         service_defaults={}, config=config, outbox=outbox)
+                         service_defaults=service_defaults(), config=config, outbox=outbox)
     from .api import BLUEPRINTS
     from .api_copies import BLUEPRINTS as COPY_BLUEPRINTS
-    for blueprint in BLUEPRINTS + COPY_BLUEPRINTS:
+    from .history_api import BLUEPRINTS as HISTORY_BLUEPRINTS
+    from .members_api import BLUEPRINTS as MEMBER_BLUEPRINTS
+    from .sign_in_api import BLUEPRINTS as SIGN_IN_BLUEPRINTS
+    for blueprint in (*BLUEPRINTS, *COPY_BLUEPRINTS, *MEMBER_BLUEPRINTS, *SIGN_IN_BLUEPRINTS, *HISTORY_BLUEPRINTS):
         api.register_blueprint(blueprint)
     from .cli import register_commands
     register_commands(app)

@@ -9,7 +9,7 @@ POST   /api/v1/events/<id>/cancel          organizer
 GET    /api/v1/events/<id>/ics             public iCalendar
 GET    /api/v1/calendar.ics                public feed of upcoming events
 GET    /api/v1/series · /api/v1/series/<id> public; POST /api/v1/series organizer
-GET    /api/v1/organizers/me               the token's organizer (other services verify tokens here)
+GET    /api/v1/organizers/me               the token's organizer (+ member; other services verify tokens here)
 GET    /api/v1/organizers/me/events        organizer: own events, drafts included
 """
 from __future__ import annotations
@@ -22,12 +22,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from shared.auth import Organizer as OrganizerRef
-from shared.auth import hash_token, optional_organizer, organizer_required, require_organizer
+from shared.auth import optional_organizer, organizer_required, require_organizer
 from shared.db import utcnow
 from shared.ics import build_calendar
 
-from . import domain
-from .models import ApiToken, Event, Series, db
+from . import access, domain
+from .models import Event, Series, db
 from .schemas import (CancelSchema, EventCreateSchema, EventPatchSchema, EventQueryArgsSchema, EventSchema,
                       OrganizerSchema, SeriesCreateSchema, SeriesSchema)
 
@@ -38,13 +38,7 @@ organizers_blp = Blueprint("organizers", __name__, url_prefix="/api/v1/organizer
 
 
 def resolve_token(token: str) -> OrganizerRef | None:
-    row = db.session.execute(
-        select(ApiToken).options(selectinload(ApiToken.organizer))
-        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
-    ).scalar_one_or_none()
-    if row is None:
-        return None
-    return OrganizerRef(id=row.organizer.id, name=row.organizer.name)
+    return access.resolve_token(token)  # API tokens and member session tokens
 
 
 def organizer() -> OrganizerRef:
@@ -339,7 +333,8 @@ class Me(MethodView):
     def get(self):
         """The organizer the bearer token belongs to"""
         who = organizer()
-        return {"id": who.id, "name": who.name}
+        member = access.current_member()
+        return {"id": who.id, "name": who.name, "member": member.as_dict() if member else None}
 
 
 @organizers_blp.route("/me/events")

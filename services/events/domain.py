@@ -170,7 +170,10 @@ def snapshot_body(event: Event, kind: str, time_changed: bool = False, place_cha
 def announce(event: Event, kind: str, time_changed: bool = False, place_changed: bool = False) -> str:
     """Put the event's snapshot for registrations into the outbox of the current transaction.
 
-    Needs the event flushed (it has an id) and its revision already bumped."""
+    Needs the event flushed (it has an id) and its revision already bumped. The event's
+    history gets the change too (who made it, which fields)."""
+    from . import history
+    history.record(event, kind)
     return outbox.put(contract.EVENT_SNAPSHOT, snapshot_body(event, kind, time_changed, place_changed))
 
 

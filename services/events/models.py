@@ -181,6 +181,70 @@ class AgendaItem(db.Model):
     event: Mapped[Event] = relationship(back_populates="agenda")
 
 
+MEMBER_ROLES = ("owner", "editor")
+
+
+class Member(db.Model):
+    """A person of an organizer who signs in to the workspace. Removed members are kept
+    (removed_at) so the history still names who made a change."""
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id", ondelete="CASCADE"), nullable=False,
+                                              index=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    # kept lower-cased: people type their address in any case
+    email: Mapped[str] = mapped_column(String(320), nullable=False, index=True)
+    role: Mapped[str] = mapped_column(String(10), nullable=False, default="editor")
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    removed_at = mapped_column(UTCDateTime)
+
+    organizer: Mapped[Organizer] = relationship()
+
+
+class MemberSession(db.Model):
+    """A signed-in member's bearer token (only its SHA-256 kept); ends when unused for the idle
+    time, when revoked (sign-out) or when the member is removed."""
+    __tablename__ = "member_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_used_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    revoked_at = mapped_column(UTCDateTime)
+
+    member: Mapped[Member] = relationship()
+
+
+class SignInLink(db.Model):
+    """The token of a sign-in mail's link (hashed): single use, short-lived."""
+    __tablename__ = "sign_in_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+    used_at = mapped_column(UTCDateTime)
+
+    member: Mapped[Member] = relationship()
+
+
+class EventChange(db.Model):
+    """One entry of an event's history: what was done, to which fields, by which member."""
+    __tablename__ = "event_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)
+    at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    action: Mapped[str] = mapped_column(String(20), nullable=False)
+    fields: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    # None: an API token or a command, not a member; the name is kept as it was then
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    member_name: Mapped[str | None] = mapped_column(String(200))
+
+
 class OutboxMessage(OutboxMixin, db.Model):
     __tablename__ = "outbox_messages"
 

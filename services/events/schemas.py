@@ -363,6 +363,15 @@ class SeriesSchema(_Strict):
     events = fields.List(fields.Nested(SeriesEventSchema))
 
 
+class _MeMemberSchema(_Strict):
+    id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+    role = fields.String()
+
+
 class OrganizerSchema(_Strict):
     id = fields.Integer()
     name = fields.String()
+    # the member acting with a member session token; null for a plain API token
+    member = fields.Nested(_MeMemberSchema, allow_none=True)

@@ -134,6 +134,7 @@ SUBJECTS = {
         "contact.nearly_full": "Fast ausgebucht: {title}",
         "contact.full": "Ausgebucht: {title}",
         "digest": "Tagesübersicht der Anmeldungen: {title}",
+        "member.sign_in_link": "Ihr Anmeldelink für den Arbeitsbereich: {title}",
     },
     "en": {
         "registration.confirm_email": "Please confirm your registration: {title}",
@@ -152,12 +153,14 @@ SUBJECTS = {
         "contact.nearly_full": "Nearly full: {title}",
         "contact.full": "Fully booked: {title}",
         "digest": "Daily summary of registrations: {title}",
+        "member.sign_in_link": "Your sign-in link for the workspace: {title}",
     },
 }
 
 # the button of the HTML part: which link a kind asks the reader to follow
 ACTION = {
     "registration.confirm_email": ("confirm", {"de": "Anmeldung bestätigen", "en": "Confirm registration"}),
+    "member.sign_in_link": ("sign_in", {"de": "Jetzt anmelden", "en": "Sign in now"}),
 }
 
 _URL = re.compile(r"(https?://[^\s<>\"]+)")

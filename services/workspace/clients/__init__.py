@@ -1,0 +1,1 @@
+"""One small client per service the workspace calls; pages never build another service's URLs."""

@@ -1,0 +1,15 @@
+"""One blueprint per area of the workspace (URL map at a glance):
+
+GET, POST /sign-in · /sign-in/<token> · POST /sign-out · /sign-in/oidc   auth.py
+GET /                                          dashboard.py
+/events/new · /events/<id> (editor, publish, cancel, duplicate, history)  events.py
+GET, POST /import                              imports.py
+/events/<id>/registrations                     registrations.py
+/events/<id>/messages                          messages.py
+/members · /tokens (owners)                    members.py
+"""
+from __future__ import annotations
+
+from . import auth, dashboard, events, imports, members, messages, registrations
+
+BLUEPRINTS = (auth.bp, dashboard.bp, events.bp, imports.bp, registrations.bp, messages.bp, members.bp)

@@ -1,0 +1,6 @@
+"""The imports area of the workspace (placeholder: its own helper fills it in)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("imports", __name__)

@@ -1,0 +1,6 @@
+"""The registrations area of the workspace (placeholder: its own helper fills it in)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("registrations", __name__)
