@@ -21,9 +21,23 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class Member:
+    """The person behind a member session token (the workspace); None for plain API tokens."""
+    id: int
+    name: str
+    email: str = ""
+    role: str = ""
+
+    def ref(self) -> dict:
+        """What a service records as `changed_by`: enough to show who it was, nothing more."""
+        return {"id": self.id, "name": self.name}
+
+
+@dataclass(frozen=True)
 class Organizer:
     id: int
     name: str
+    member: Member | None = None
 
 
 def hash_token(token: str) -> str:
@@ -53,6 +67,12 @@ def require_organizer(resolve) -> Organizer:
         _unauthorized()
     g.organizer = organizer
     return organizer
+
+
+def acting_member(resolve) -> dict | None:
+    """`{id, name}` of the member acting through this request's token, None for an API token."""
+    member = require_organizer(resolve).member
+    return member.ref() if member else None
 
 
 def optional_organizer(resolve) -> Organizer | None:
@@ -87,7 +107,11 @@ class RemoteOrganizerVerifier:
                   code="events_unavailable")
         if response.status_code == 200:
             body = response.json()
-            organizer: Organizer | None = Organizer(id=int(body["id"]), name=body["name"])
+            member = body.get("member")
+            organizer: Organizer | None = Organizer(
+                id=int(body["id"]), name=body["name"],
+                member=Member(id=int(member["id"]), name=member.get("name") or "", email=member.get("email") or "",
+                              role=member.get("role") or "") if isinstance(member, dict) else None)
         elif response.status_code in (401, 403):
             organizer = None
         else:

@@ -26,6 +26,9 @@ EVENT_CHANGE_MAIL = "notifications.event_change_mail"
 ERASE_PERSON = "notifications.erase_person"
 # events → notifications: a mail to a member of an organizer (the workspace's sign-in link)
 MEMBER_MAIL = "notifications.member_mail"
+# registrations → notifications: the organizer's own text to one registrant (one of a mailing
+# to an audience of the event; registrations owns the registrants, so it picks them)
+ORGANIZER_MAIL = "notifications.organizer_mail"
 
 
 def outbox_ack_task(service: str) -> str:
@@ -54,7 +57,9 @@ REGISTRATION_MAIL_KINDS = (
     "cancelled",          # "your registration was cancelled"
     "rejected",           # "your registration was rejected"
     "expired",            # "your unconfirmed registration expired"
+    "cancelled_by_organizer",  # "the organizer cancelled your registration" (+ their note)
 )
+MAILING_AUDIENCES = ("all", "confirmed", "waitlisted", "session")
 CONTACT_MAIL_KINDS = ("new_registration", "cancellation", "nearly_full", "full")
 EVENT_CHANGE_KINDS = ("changed", "cancelled")
 MEMBER_MAIL_KINDS = ("sign_in_link",)
@@ -205,6 +210,8 @@ class RegistrationMailMessage(_Envelope):
     registration = fields.Nested(_RegistrationFacts, required=True)
     event = fields.Nested(SnapshotEventSchema, required=True)
     links = fields.Nested(_Links, load_default=dict)
+    # the organizer's words to the registrant (cancelled_by_organizer); plain text
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
 class ContactMailMessage(_Envelope):
@@ -254,6 +261,27 @@ class MemberMailMessage(_Envelope):
     expires_minutes = fields.Integer(load_default=None, allow_none=True)
 
 
+class _MemberRef(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class OrganizerMailMessage(_Envelope):
+    """One registrant's copy of an organizer's mailing. The text is the organizer's, plain;
+    notifications adds the greeting, the event's details and the registrant's cancel link."""
+    mailing_id = fields.String(required=True, validate=validate.Length(min=8, max=64))
+    audience = fields.String(required=True, validate=validate.OneOf(MAILING_AUDIENCES))
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    sent_by = fields.Nested(_MemberRef, allow_none=True, load_default=None)  # None: sent with an API token
+    registrant = fields.Nested(_Registrant, required=True)
+    registration = fields.Nested(_RegistrationFacts, required=True)
+    event = fields.Nested(SnapshotEventSchema, required=True)
+    links = fields.Nested(_Links, load_default=dict)
+
+
 class OutboxAckMessage(Schema):
     """`message_id` for one message, `message_ids` for those of a batch."""
     class Meta:
@@ -282,6 +310,7 @@ SCHEMAS: dict[str, type[Schema]] = {
     EVENT_CHANGE_MAIL: EventChangeMailMessage,
     ERASE_PERSON: ErasePersonMessage,
     MEMBER_MAIL: MemberMailMessage,
+    ORGANIZER_MAIL: OrganizerMailMessage,
 }
 
 

@@ -1,13 +1,12 @@
 """The notifications API (URL map at a glance):
 
-GET  /api/v1/messages?registration_id=&event_id=&status=   organizer: mails about own events
+GET  /api/v1/messages?registration_id=&event_id=&status=&mailing_id=&kind=   organizer: mails about own events
 POST /api/v1/events/<event_id>/messages                     organizer: message to all confirmed registrants
 GET  /mailbox · /mailbox/<key>                              dev only: the SMTP sink's mails (mailbox.py)
 """
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 
 import requests
@@ -20,7 +19,7 @@ from shared.auth import RemoteOrganizerVerifier, bearer_token, organizer_require
 
 from . import compose, delivery
 from .models import Attendee, Message, db
-from .safety import clean_text
+from .safety import clean_paragraphs, clean_text
 from .schemas import BulkMessageSchema, BulkResultSchema, MessageQueryArgsSchema, MessageSchema
 
 log = logging.getLogger(__name__)
@@ -62,8 +61,9 @@ class Messages(MethodView):
             query = query.where(Message.event_id == args["event_id"])
         if "registration_id" in args:
             query = query.where(Message.registration_id == args["registration_id"])
-        if "status" in args:
-            query = query.where(Message.status == args["status"])
+        for name in ("status", "mailing_id", "kind"):
+            if name in args:
+                query = query.where(getattr(Message, name) == args[name])
         return db.session.execute(query.order_by(Message.id.desc()).limit(args["limit"])).scalars().all()
 
 
@@ -115,9 +115,6 @@ def _confirmed_registrants(who, event_id: int) -> tuple[list[dict], str]:
              "session_ids": a.session_ids} for a in rows], "local"
 
 
-_BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 @messages_blp.route("/events/<int:event_id>/messages")
 class EventMessages(MethodView):
     @auth
@@ -135,7 +132,7 @@ class EventMessages(MethodView):
         if existing:  # the same request again: nothing new
             return {"batch_id": batch_id, "queued": sum(r.status != "failed" for r in existing),
                     "failed": sum(r.status == "failed" for r in existing), "source": "earlier"}
-        body = _BODY_CONTROL.sub("", data["body"]).replace("\r\n", "\n").replace("\r", "\n")
+        body = clean_paragraphs(data["body"])
         rows = compose.bulk(event, people, clean_text(data["subject"], 200), body, batch_id)
         db.session.commit()
         delivery.enqueue([r.id for r in rows if r.status == "queued"])

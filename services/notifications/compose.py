@@ -18,10 +18,11 @@ from shared.ics import build_calendar
 
 from .models import Attendee, DigestItem, Message, db
 from .render import event_facts, pick_language, render, short_date, when
-from .safety import InvalidAddress, clean_address, clean_text, clean_url
+from .safety import InvalidAddress, clean_address, clean_paragraphs, clean_text, clean_url
 
-TERMINAL = ("cancelled", "rejected", "expired")
+TERMINAL = ("cancelled", "rejected", "expired", "cancelled_by_organizer")
 WITH_INVITATION = ("confirmed", "promoted")
+CANCELLING = ("cancelled", "cancelled_by_organizer")
 STATUS_RANK = {"unknown": -1, "pending_confirmation": 0, "pending_approval": 1, "waitlisted": 1, "confirmed": 2,
                "cancelled": 3, "rejected": 3, "expired": 3}
 
@@ -57,7 +58,8 @@ def facts(event: dict, lang: str, session_ids=None) -> dict:
 
 def queue_message(*, source_key: str, kind: str, to: str, name: str | None, rendered, event: dict | None,
                   registration_id: str | None = None, about_email: str | None = None, ics: bytes | None = None,
-                  ics_method: str | None = None, headers: dict | None = None) -> Message:
+                  ics_method: str | None = None, headers: dict | None = None,
+                  mailing_id: str | None = None) -> Message:
     """Add one message row to the session. A bad address gives a row that failed at once."""
     status, error, recipient = "queued", None, to
     try:
@@ -70,7 +72,7 @@ def queue_message(*, source_key: str, kind: str, to: str, name: str | None, rend
         about_email=(about_email or "").lower() or None, locale=rendered.lang, subject=rendered.subject,
         body_text=rendered.text, body_html=rendered.html, ics=ics.decode("utf-8") if ics else None,
         ics_method=ics_method if ics else None, headers=headers or {}, rfc_message_id=new_rfc_message_id(),
-        registration_id=registration_id, event_id=(event or {}).get("id"),
+        registration_id=registration_id, event_id=(event or {}).get("id"), mailing_id=mailing_id,
         organizer_id=((event or {}).get("organizer") or {}).get("id"),
         status=status, attempts=0, last_error=error, created_at=now,
         # the inline dispatch after the commit sends it; the sweeper looks only after this grace
@@ -116,8 +118,9 @@ def registration_mail(data: dict) -> list[Message]:
     session_ids = registration.get("session_ids") or []
     rendered = render(f"registration.{kind}", lang, {
         "event": facts(event, lang, session_ids), "registrant_name": clean_text(registrant["name"]),
-        "links": links, "companions": registration.get("companions") or 0})
-    method = "REQUEST" if kind in WITH_INVITATION else "CANCEL" if kind == "cancelled" else None
+        "links": links, "companions": registration.get("companions") or 0,
+        "note": clean_paragraphs(data.get("note"), 2000)})
+    method = "REQUEST" if kind in WITH_INVITATION else "CANCEL" if kind in CANCELLING else None
     # a CANCEL for the invitation's UIDs takes the entry out of the registrant's calendar
     shown = {**event, "status": "cancelled"} if method == "CANCEL" else event
     ics = _invitation(shown, session_ids, links, method, registrant) if method else None

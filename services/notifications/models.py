@@ -46,6 +46,8 @@ class Message(db.Model):
     registration_id: Mapped[str | None] = mapped_column(String(64), index=True)
     event_id: Mapped[int | None] = mapped_column(Integer, index=True)
     organizer_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # one of an organizer's mailings to the registrants of an event (registrations keeps the mailing)
+    mailing_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="queued", index=True)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

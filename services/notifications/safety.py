@@ -24,6 +24,17 @@ def clean_text(value: str | None, limit: int = 300) -> str:
     return value[:limit]
 
 
+_BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_paragraphs(value: str | None, limit: int = 20000) -> str:
+    """Text of several lines (an organizer's message): line breaks kept, other control characters gone."""
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return _BODY_CONTROL.sub("", value).strip()[:limit]
+
+
 def clean_address(value: str | None) -> str:
     """The normalized address, or InvalidAddress. Refuses anything with CR/LF or a second address."""
     if not value or _CONTROL.search(value) or len(value) > 320:

@@ -8,6 +8,8 @@ class MessageQueryArgsSchema(Schema):
     registration_id = fields.String(validate=validate.Length(min=1, max=64))
     event_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     status = fields.String(validate=validate.OneOf(("queued", "sent", "failed")))
+    mailing_id = fields.String(validate=validate.Length(min=1, max=64))
+    kind = fields.String(validate=validate.Length(min=1, max=40))
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=5000))
 
 
@@ -22,6 +24,7 @@ class MessageSchema(Schema):
     last_error = fields.String(dump_only=True, allow_none=True)
     registration_id = fields.String(dump_only=True, allow_none=True)
     event_id = fields.Integer(dump_only=True, allow_none=True)
+    mailing_id = fields.String(dump_only=True, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
 
 

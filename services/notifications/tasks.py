@@ -6,6 +6,7 @@ Consumed from the contract (shared/contract.py), each deduplicated by message id
   notifications.event_change_mail   the event changed or was cancelled: tell one registrant
   notifications.erase_person        forget one person (GDPR)
   notifications.member_mail         a mail to a member of an organizer (the workspace's sign-in link)
+  notifications.organizer_mail      one registrant's copy of an organizer's mailing
 Own tasks:
   notifications.deliver(message_row_id)   send one message row (safe to run twice): retries, sweeps
   notifications.sweep                     beat: re-drive queued rows that are due
@@ -23,7 +24,7 @@ from shared import contract
 from shared.db import utcnow
 from shared.outbox import Inbox
 
-from . import compose, delivery, member_mail
+from . import compose, delivery, member_mail, organizer_mail
 from .models import ProcessedMessage, db
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ HANDLERS = {
     contract.EVENT_CHANGE_MAIL: compose.event_change_mail,
     contract.ERASE_PERSON: compose.erase_person,
     contract.MEMBER_MAIL: member_mail.member_mail,
+    contract.ORGANIZER_MAIL: organizer_mail.organizer_mail,
 }
 
 
