@@ -26,7 +26,8 @@ def create_app(config: dict | None = None):
     limiter.init_app(app)
 
     from .api import BLUEPRINTS
-    for blueprint in BLUEPRINTS:
+    from .organizer_api import BLUEPRINTS as ORGANIZER_BLUEPRINTS
+    for blueprint in BLUEPRINTS + ORGANIZER_BLUEPRINTS:
         api.register_blueprint(blueprint)
     from .pages import bp as pages_bp
     app.register_blueprint(pages_bp)

@@ -1,7 +1,7 @@
 """The registrations API (URL map at a glance):
 
 POST   /api/v1/events/<event_id>/registrations   public: sign up (202); Idempotency-Key honoured
-GET    /api/v1/events/<event_id>/registrations   organizer: JSON, or CSV with Accept: text/csv
+GET    /api/v1/events/<event_id>/registrations   organizer: JSON, or CSV with Accept: text/csv (?status=&session_id=)
 GET    /api/v1/events/<event_id>/availability    public: seats and waiting list
 POST   /api/v1/registrations/confirm             public: {token} from the confirmation mail
 POST   /api/v1/registrations/cancel              public: {token} from any registrant mail
@@ -9,6 +9,7 @@ POST   /api/v1/registrations/<id>/approve        organizer
 POST   /api/v1/registrations/<id>/reject         organizer
 POST   /api/v1/registrations/<id>/check-in       organizer
 DELETE /api/v1/people/<email>                    organizer: erase a person (here and in notifications)
+More organizer endpoints (cancel, promote, summary, mailings): organizer_api.py
 """
 from __future__ import annotations
 
@@ -99,6 +100,8 @@ class EventRegistrations(MethodView):
         if args["status"]:
             query = query.where(Registration.status == args["status"])
         regs = db.session.execute(query.order_by(Registration.created_at, Registration.id)).scalars().all()
+        if args["session_id"] is not None:  # a JSON list: filtered here, the same on every database
+            regs = [r for r in regs if args["session_id"] in (r.session_ids or [])]
         if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
             return csv_response(row, regs)
         return regs

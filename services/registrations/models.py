@@ -7,7 +7,7 @@ so the database, not the application, decides who gets the last seat.
 from __future__ import annotations
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import UTCDateTime, utcnow
@@ -89,10 +89,32 @@ class Registration(db.Model):
     cancelled_at = mapped_column(UTCDateTime)
     checked_in_at = mapped_column(UTCDateTime)
     anonymized_at = mapped_column(UTCDateTime)
+    # the member ({id, name}) who did it in the workspace; None for the registrant or an API token
+    checked_in_by: Mapped[dict | None] = mapped_column(JSON)
+    decided_by: Mapped[dict | None] = mapped_column(JSON)  # approved, rejected, promoted
+    cancelled_by: Mapped[dict | None] = mapped_column(JSON)  # None: the registrant cancelled
 
     @property
     def seats(self) -> int:
         return 1 + (self.companions or 0)
+
+
+class Mailing(db.Model):
+    """An organizer's message to an audience of an event's registrants; each registrant's copy
+    is an outbox message to notifications (which keeps the delivery of each)."""
+    __tablename__ = "mailings"
+    __table_args__ = (UniqueConstraint("event_id", "idempotency_key", name="uq_mailings_event_key"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)
+    audience: Mapped[str] = mapped_column(String(12), nullable=False)  # contract.MAILING_AUDIENCES
+    session_id: Mapped[int | None] = mapped_column(Integer)  # audience "session"
+    subject: Mapped[str] = mapped_column(String(200), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    recipients: Mapped[int] = mapped_column(Integer, nullable=False)
+    sent_by: Mapped[dict | None] = mapped_column(JSON)  # the member; None: an API token
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class IdempotencyKey(db.Model):
@@ -116,5 +138,5 @@ class ProcessedMessage(ProcessedMessageMixin, db.Model):
 
 outbox = Outbox("registrations", db, OutboxMessage)
 
-__all__ = ["db", "outbox", "EventReplica", "SeatPool", "Registration", "IdempotencyKey", "OutboxMessage",
+__all__ = ["db", "outbox", "EventReplica", "SeatPool", "Registration", "Mailing", "IdempotencyKey", "OutboxMessage",
            "ProcessedMessage", "STATUSES", "ACTIVE_STATUSES", "BLOCKING_STATUSES"]

@@ -99,6 +99,15 @@ class RegistrationSchema(_Strict):
     decided_at = fields.DateTime(allow_none=True)
     cancelled_at = fields.DateTime(allow_none=True)
     checked_in_at = fields.DateTime(allow_none=True)
+    checked_in_by = fields.Nested(lambda: MemberRefSchema(), allow_none=True)
+    decided_by = fields.Nested(lambda: MemberRefSchema(), allow_none=True)
+    cancelled_by = fields.Nested(lambda: MemberRefSchema(), allow_none=True)
+
+
+class MemberRefSchema(_Strict):
+    """The workspace member who did it (None: the registrant, or a script with an API token)."""
+    id = fields.Integer()
+    name = fields.String()
 
 
 class RegistrationQueryArgsSchema(Schema):
@@ -107,8 +116,71 @@ class RegistrationQueryArgsSchema(Schema):
 
     status = fields.String(load_default=None, validate=validate.OneOf(
         ("pending_confirmation", "confirmed", "waitlisted", "pending_approval", "cancelled", "rejected", "expired")))
+    session_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1),
+                                metadata={"description": "only registrations for this session"})
 
 
 class ErasureSchema(_Strict):
     erased = fields.Integer()
     event_ids = fields.List(fields.Integer())
+
+
+class OrganizerCancelSchema(_Strict):
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000),
+                         metadata={"description": "to the registrant, in the cancellation mail"})
+
+
+class PromoteSchema(_Strict):
+    beyond_capacity = fields.Boolean(load_default=False, metadata={
+        "description": "seat them even if no seat is free (the event is then overbooked)"})
+
+
+class StatusCountsSchema(Schema):
+    pending_confirmation = fields.Integer()
+    confirmed = fields.Integer()
+    waitlisted = fields.Integer()
+    pending_approval = fields.Integer()
+    cancelled = fields.Integer()
+    rejected = fields.Integer()
+    expired = fields.Integer()
+
+
+class RegistrationSummarySchema(Schema):
+    event_id = fields.Integer()
+    by_status = fields.Nested(StatusCountsSchema)
+    checked_in = fields.Integer()
+    active = fields.Integer(metadata={"description": "pending confirmation, confirmed, waitlisted, pending approval"})
+    seats = fields.Nested(AvailabilitySchema)
+
+
+class MailingCreateSchema(_Strict):
+    audience = fields.String(required=True, validate=validate.OneOf(("all", "confirmed", "waitlisted", "session")),
+                             metadata={"description": "all: confirmed, waiting list and awaiting approval"})
+    session_id = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                metadata={"description": "with audience session"})
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+
+    @validates("subject")
+    def one_line(self, value, **kwargs):
+        if not value.strip():
+            raise ValidationError("Please enter a subject.")
+        if any(c in value for c in "\r\n"):
+            raise ValidationError("The subject is one line.")
+
+    @validates("body")
+    def some_text(self, value, **kwargs):
+        if not value.strip():
+            raise ValidationError("Please enter the message.")
+
+
+class MailingSchema(_Strict):
+    id = fields.String(dump_only=True)
+    event_id = fields.Integer()
+    audience = fields.String()
+    session_id = fields.Integer(allow_none=True)
+    subject = fields.String()
+    body = fields.String()
+    recipients = fields.Integer()
+    sent_by = fields.Nested(MemberRefSchema, allow_none=True)
+    created_at = fields.DateTime()

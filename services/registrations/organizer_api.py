@@ -1,0 +1,91 @@
+"""Organizer endpoints of the workspace's registrations and messages pages (URL map):
+
+POST /api/v1/registrations/<id>/cancel-by-organizer     {note?}: cancel; the registrant is mailed the note
+POST /api/v1/registrations/<id>/promote                 {beyond_capacity?}: seat one person of the waiting list
+GET  /api/v1/events/<event_id>/registrations/summary    people per status, checked in, seats
+GET  /api/v1/events/<event_id>/mailings                 the organizer's mailings to registrants, newest first
+POST /api/v1/events/<event_id>/mailings                 {audience, session_id?, subject, body}; Idempotency-Key
+
+Another organizer's registration or event is 404. A member session token (the workspace)
+records who acted; a plain API token records nobody.
+"""
+from __future__ import annotations
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from shared.auth import acting_member
+
+from . import mailings, organizer_actions
+from .api import auth, own_event, own_registration, verify_token
+from .schemas import (MailingCreateSchema, MailingSchema, OrganizerCancelSchema, PromoteSchema,
+                      RegistrationStatusSchema, RegistrationSummarySchema)
+
+decisions_blp = Blueprint("organizer_decisions", __name__, url_prefix="/api/v1/registrations",
+                          description="Organizer: cancel a registration, promote from the waiting list")
+event_blp = Blueprint("organizer_event", __name__, url_prefix="/api/v1/events",
+                      description="Organizer: an event's registration numbers and mailings to its registrants")
+
+
+def member() -> dict | None:
+    return acting_member(verify_token)
+
+
+def idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    key = key.strip()
+    if not (1 <= len(key) <= 200) or not key.isprintable():
+        abort(422, message="Some fields are not valid.",
+              errors={"Idempotency-Key": ["Use 1 to 200 printable characters."]})
+    return key
+
+
+@decisions_blp.route("/<string:reg_id>/cancel-by-organizer")
+class CancelByOrganizer(MethodView):
+    @auth
+    @decisions_blp.arguments(OrganizerCancelSchema)
+    @decisions_blp.response(200, RegistrationStatusSchema)
+    def post(self, data, reg_id):
+        """Cancel a registration for the registrant; seats go to the waiting list"""
+        return organizer_actions.cancel_by_organizer(own_registration(reg_id), data["note"], member())
+
+
+@decisions_blp.route("/<string:reg_id>/promote")
+class Promote(MethodView):
+    @auth
+    @decisions_blp.arguments(PromoteSchema)
+    @decisions_blp.response(200, RegistrationStatusSchema)
+    def post(self, data, reg_id):
+        """Seat a person of the waiting list now (409 event_full unless beyond_capacity)"""
+        return organizer_actions.promote(own_registration(reg_id), data["beyond_capacity"], member())
+
+
+@event_blp.route("/<int:event_id>/registrations/summary")
+class Summary(MethodView):
+    @auth
+    @event_blp.response(200, RegistrationSummarySchema)
+    def get(self, event_id):
+        """People per status, checked in, and seats of an event"""
+        return organizer_actions.summary(own_event(event_id))
+
+
+@event_blp.route("/<int:event_id>/mailings")
+class Mailings(MethodView):
+    @auth
+    @event_blp.response(200, MailingSchema(many=True))
+    def get(self, event_id):
+        """The organizer's mailings to this event's registrants, newest first"""
+        return mailings.of_event(own_event(event_id))
+
+    @auth
+    @event_blp.arguments(MailingCreateSchema)
+    @event_blp.response(202, MailingSchema)
+    def post(self, data, event_id):
+        """Write to an audience of the registrants; notifications mails each of them"""
+        return mailings.send(own_event(event_id), data, member(), idempotency_key())
+
+
+BLUEPRINTS = (decisions_blp, event_blp)
