@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 from honcho.manager import Manager  # noqa: E402
 from honcho.printer import Printer  # noqa: E402
 
+from deploy.local.mail import plan_mail  # noqa: E402
 from shared.embedded import free_port, redis_reachable, start_redis, wait_for_port  # noqa: E402
 
 # ports can be moved (e.g. EVENTS_PORT=6001) so a second stack or a test can run beside the first
@@ -60,8 +61,8 @@ def main() -> int:
     env.setdefault("SECRET_KEY", persistent_secret())
     env.setdefault("CIVIC_VAR_DIR", str(VAR))
     env.setdefault("MAILBOX_DIR", str(VAR / "mailbox"))
-    env.setdefault("SMTP_HOST", "127.0.0.1")
-    env.setdefault("SMTP_PORT", "1025")
+    mail = plan_mail(env)
+    env.update(mail.env())
     env.setdefault("PYTHONUNBUFFERED", "1")
     for name, port in SERVICES.items():
         env.setdefault(f"{name.upper()}_URL", f"http://127.0.0.1:{port}")
@@ -111,15 +112,16 @@ def main() -> int:
                 f"{BIN / 'celery'} -A services.{service}.worker worker -Q {service} --concurrency 1 "
                 f"--beat --schedule {VAR / ('celerybeat-' + service)} --loglevel INFO",
                 env=service_env, cwd=str(ROOT))
-        if (ROOT / "services" / "notifications" / "sink.py").exists():
-            manager.add_process("smtp-sink", f"{sys.executable} -m services.notifications.sink", env=env, cwd=str(ROOT))
+        if mail.start_sink and (ROOT / "services" / "notifications" / "sink.py").exists():
+            manager.add_process("smtp-sink", f"{sys.executable} -m services.notifications.sink --host {mail.bind} "
+                                f"--port {mail.port}", env=env, cwd=str(ROOT))
 
         say("\n".join([
             "",
             "civic-events is starting — where to click:",
             f"  Public sign-up site   {env['REGISTRATIONS_URL']}/",
             f"  Events API            {env['EVENTS_URL']}/api/v1/events   (Swagger UI: /docs on every service)",
-            f"  Dev mailbox           {env['NOTIFICATIONS_URL']}/mailbox   (SMTP sink on 127.0.0.1:{env['SMTP_PORT']})",
+            f"  Dev mailbox           {env['NOTIFICATIONS_URL']}/mailbox   ({mail.note})",
             f"  Organizer token (Kiel, also in {token_file}):",
             f"    {token}",
             "  Stop with Ctrl-C; data stays in var/.",

@@ -1,4 +1,5 @@
-"""The five announcements of ../shared/seeds/, modeled as data this project owns.
+"""The demo data: five public announcements of real events (docs/demo-data.md names their
+origin), modeled as data this project owns.
 
 Times are wall-clock times in Europe/Berlin as announced. Where an announcement leaves
 something open, the choice made here is named in a comment (capacities, end times, the
@@ -6,13 +7,13 @@ dates of the Leipzig modules and the times of the Münster meetings).
 """
 from __future__ import annotations
 
-import math
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from . import domain
 from .copies import shifted
+from .demo_dates import weeks_for
 from .models import Event, Organizer, Series, db
 from .schemas import EventCreateSchema
 
@@ -290,12 +291,6 @@ def _leipzig() -> dict:
 SEEDS = (_kiel, _dortmund, _fes, _meetings, _leipzig)
 
 
-def weeks_to_move(first_start: str, today: date, lead_days: int = 14) -> int:
-    """Whole weeks that bring `first_start` to at least `lead_days` after today (never backwards)."""
-    gap = (today + timedelta(days=lead_days) - datetime.fromisoformat(first_start).date()).days
-    return max(0, math.ceil(gap / 7))
-
-
 def seed_demo(as_published: bool = False, today: date | None = None) -> list[Event]:
     today = today or date.today()
     created = []
@@ -308,7 +303,7 @@ def seed_demo(as_published: bool = False, today: date | None = None) -> list[Eve
             db.session.flush()
         elif db.session.execute(select(Event.id).where(Event.organizer_id == organizer.id).limit(1)).first():
             continue  # this organizer's seed events are already there
-        weeks = 0 if as_published else weeks_to_move(min(e["starts_at"] for e in group["events"]), today)
+        weeks = 0 if as_published else weeks_for(group["events"], today)
         series = None
         if group["series"]:
             series = Series(organizer_id=organizer.id, **group["series"])

@@ -25,6 +25,8 @@ def defaults() -> dict:
         "SMTP_REUSE_SECONDS": float(_env("SMTP_REUSE_SECONDS", "10")),
         "MAIL_FROM": _env("MAIL_FROM", "civic-events <no-reply@civic-events.example>"),
         "MAILBOX_DIR": _env("MAILBOX_DIR", str(VAR_DIR / "mailbox")),
+        # 0: `make run` found SMTP_HOST to be another server, so mail goes there, not to the sink
+        "DEV_SMTP_SINK": _env("DEV_SMTP_SINK", "1") != "0",
         # delivery: a claimed row belongs to its worker this long (must outlast any SMTP send)
         "DELIVERY_LEASE_SECONDS": float(_env("DELIVERY_LEASE_SECONDS", "120")),
         "MAIL_MAX_ATTEMPTS": int(_env("MAIL_MAX_ATTEMPTS", "10")),

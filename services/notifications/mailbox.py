@@ -2,6 +2,9 @@
 
 GET /mailbox          newest first
 GET /mailbox/<key>    one mail: headers, plain text, HTML (in a sandboxed frame), attachments
+
+In German or English like the public site (?lang=, else the browser's languages); each mail's
+own text is marked with the language it is written in.
 """
 from __future__ import annotations
 
@@ -11,7 +14,9 @@ from email import message_from_bytes, policy
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request
+
+from .mailbox_text import page_language, translator
 
 mailbox_bp = Blueprint("mailbox", __name__, template_folder="templates")
 
@@ -35,7 +40,15 @@ def _summary(key: str, mail) -> dict:
     except (TypeError, ValueError):
         date = None
     return {"key": key, "to": mail.get("X-Envelope-To") or str(mail["To"] or ""), "from": str(mail["From"] or ""),
-            "subject": str(mail["Subject"] or ""), "date": date}
+            "subject": str(mail["Subject"] or ""), "date": date,
+            "lang": str(mail["Content-Language"] or "").strip() or None}
+
+
+def _render(template: str, **context):
+    lang = page_language(request)
+    config = current_app.config
+    return render_template(template, lang=lang, t=translator(lang), sink=config["DEV_SMTP_SINK"],
+                           smtp=f"{config['SMTP_HOST']}:{config['SMTP_PORT']}", **context)
 
 
 @mailbox_bp.get("/mailbox")
@@ -49,7 +62,7 @@ def index():
             except (KeyError, OSError):
                 continue
     mails.sort(key=lambda m: (m["date"] is not None, m["date"]), reverse=True)
-    return render_template("mailbox/index.html", mails=mails[:500], total=len(mails))
+    return _render("mailbox/index.html", mails=mails[:500], total=len(mails))
 
 
 @mailbox_bp.get("/mailbox/<key>")
@@ -67,6 +80,6 @@ def show(key: str):
                     "content": part.get_content() if part.get_content_maintype() == "text" else None}
                    for part in mail.iter_attachments()]
     headers = [(name, str(value)) for name, value in mail.items()]
-    return render_template("mailbox/show.html", mail=_summary(key, mail), headers=headers,
+    return _render("mailbox/show.html", mail=_summary(key, mail), headers=headers,
                            text=text.get_content() if text else "", html=html.get_content() if html else None,
                            attachments=attachments)

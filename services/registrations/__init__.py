@@ -31,6 +31,10 @@ def create_app(config: dict | None = None):
         api.register_blueprint(blueprint)
     from .pages import bp as pages_bp
     app.register_blueprint(pages_bp)
+    from .calendar import bp as calendar_bp
+    app.register_blueprint(calendar_bp)
+    from .text import linkify
+    app.jinja_env.filters["linkify"] = linkify
 
     from .tasks import register_tasks
     register_tasks(app.extensions["celery"], app)

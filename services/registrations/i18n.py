@@ -21,7 +21,8 @@ PHRASES = {
     "online_link_later": ("Den Zugangslink erhalten Sie nach der Anmeldung.",
                           "You will receive the access link after signing up."),
     "fee": ("Teilnahmegebühr", "Fee"),
-    "free": ("kostenlos", "free of charge"),
+    # the same word as in the mails (notifications' render.money)
+    "free": ("kostenfrei", "free of charge"),
     "deadline": ("Anmeldeschluss", "Registration deadline"),
     "opens": ("Anmeldung ab", "Registration opens"),
     "agenda": ("Programm", "Programme"),
@@ -51,6 +52,15 @@ PHRASES = {
                 "email."),
     "honeypot": ("Dieses Feld bitte leer lassen", "Leave this field empty"),
     "submit": ("Verbindlich anmelden", "Sign up"),
+    "submit_optional": ("Anmelden", "Sign up"),
+    "optional_title": ("Anmeldung (freiwillig)", "Sign up (optional)"),
+    "optional_note": ("Die Anmeldung ist freiwillig – Sie können auch ohne Anmeldung kommen. Wer sich anmeldet, "
+                      "hilft uns bei der Planung, hat einen Platz sicher und erfährt per E-Mail, wenn sich "
+                      "etwas ändert.",
+                      "Signing up is optional – you are welcome without it. Signing up helps us plan, keeps a "
+                      "seat for you and lets us tell you by email if anything changes."),
+    "add_to_calendar": ("In den Kalender übernehmen (.ics)", "Add to your calendar (.ics)"),
+    "cancelled_short": ("abgesagt", "cancelled"),
     "submit_waitlist": ("Auf die Warteliste", "Join the waiting list"),
     "required": ("Pflichtfeld", "required"),
     "yes": ("Ja", "Yes"),

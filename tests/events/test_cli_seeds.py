@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from services.events.demo_dates import days_of, easter_sunday, is_public_holiday, public_holidays
 from services.events.models import ApiToken, Event, Organizer, Series, db
 from shared.auth import hash_token
 from tests.events.conftest import auth, outbox_rows
@@ -167,7 +168,10 @@ def test_seed_moves_events_by_whole_weeks(app, runner, client, today):
         event = by_prefix(events, prefix)
         start = datetime.fromisoformat(event["starts_at"])
         local = start.astimezone(BERLIN)
-        assert 14 <= (local.date() - today_date).days <= 20, (prefix, local)
+        ahead = (local.date() - today_date).days
+        # two to three weeks ahead, one more for each week that would have held a public holiday
+        assert 14 <= ahead and (ahead <= 20 or any(is_public_holiday(d - timedelta(weeks=1))
+                                                   for d in days_of([event]))), (prefix, local)
         assert local.weekday() == original.weekday(), prefix
         assert (local.hour, local.minute) == (original.hour, original.minute), prefix
         assert (local.date() - original.date()).days % 7 == 0
@@ -198,7 +202,25 @@ def test_seed_default_uses_today(app, runner, client):
     with app.app_context():
         first = min(db.session.execute(select(Event.starts_at)).scalars())
         db.session.remove()
-    assert 14 <= (first.astimezone(BERLIN).date() - date.today()).days <= 20
+    assert 14 <= (first.astimezone(BERLIN).date() - date.today()).days <= 20 + 7 * 3  # holidays move a week on
+
+
+@pytest.mark.parametrize("today", ["2026-12-03", "2027-03-10", "2027-04-20", "2027-12-01"])
+def test_seeded_demo_days_avoid_public_holidays(app, runner, client, today):
+    result = runner.invoke(args=["seed-demo", "--today", today])
+    assert result.exit_code == 0, result.output
+    events = list(seeded(client).values())
+    days = days_of(events)
+    assert days and not [d for d in days if is_public_holiday(d)]
+    kiel = by_prefix(seeded(client), "Tiny Rathaus")
+    kiel_days = {datetime.fromisoformat(s["starts_at"]).date() for s in kiel["sessions"]}
+    assert not kiel_days & {date(2026, 12, d) for d in (24, 25, 26)}
+
+
+def test_public_holidays_of_a_year():
+    assert public_holidays(2027) >= {date(2027, 3, 26), date(2027, 3, 29), date(2027, 5, 6), date(2027, 5, 17),
+                                     date(2027, 12, 24), date(2027, 12, 25), date(2027, 12, 26), date(2027, 10, 3)}
+    assert easter_sunday(2026) == date(2026, 4, 5) and easter_sunday(2030) == date(2030, 4, 21)
 
 
 def test_revoke_tokens_stops_every_token_of_that_organizer(app, runner, client, organizer_token, other_token):

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from services.events import domain
 from services.events.models import AgendaItem, ApiToken, Contact, Event, EventSession, Organizer, Series, db
 from services.events.schemas import EventCreateSchema
-from services.events.seeds import weeks_to_move
+from services.events.demo_dates import weeks_to_move
 from tests.events.conftest import event_body
 
 UTC = timezone.utc

@@ -177,7 +177,7 @@ def test_dev_mailbox_shows_the_sinks_mails(app, celery, tmp_path):
     app.config.update(SMTP_PORT=port, MAILBOX_DIR=str(tmp_path / "mailbox"))
     try:
         client = app.test_client()
-        assert "No mails yet." in client.get("/mailbox").get_data(as_text=True)
+        assert "No mails yet." in client.get("/mailbox?lang=en").get_data(as_text=True)
         celery.send_task(REGISTRATION_MAIL, kwargs={"message": registration_mail("confirmed", name="Jana <b>P</b>")})
         page = wait_until(lambda: (lambda html: html if "Anmeldebestätigung" in html else None)(
             client.get("/mailbox").get_data(as_text=True)))
