@@ -5,7 +5,7 @@ event's own zone (TZID + VTIMEZONE), so calendars show 10:00 in Kiel, not a UTC 
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -69,11 +69,13 @@ def _vevent(event: dict, uid: str, title: str, starts_at: str, ends_at: str, tz:
 
 
 def build_calendar(events: list[dict], *, session_ids: set[int] | None = None, url_for=None,
-                   method: str | None = None, name: str | None = None) -> bytes:
+                   method: str | None = None, name: str | None = None,
+                   refresh_interval: timedelta | None = None) -> bytes:
     """One VEVENT per session (or per event without sessions).
 
     `session_ids` limits an event to the sessions a person signed up for; `url_for(event)`
-    gives the public page of an event; `method` ("PUBLISH"/"REQUEST"/"CANCEL") for mail use.
+    gives the public page of an event; `method` ("PUBLISH"/"REQUEST"/"CANCEL") for mail use;
+    `refresh_interval` tells subscribing calendars how often to fetch a feed again (RFC 7986).
     """
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -83,6 +85,9 @@ def build_calendar(events: list[dict], *, session_ids: set[int] | None = None, u
         cal.add("method", method)
     if name:
         cal.add("x-wr-calname", name)
+    if refresh_interval:
+        cal.add("refresh-interval", refresh_interval, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", refresh_interval)  # the same for Outlook and older clients
     for event in events:
         tz = ZoneInfo(event.get("timezone") or "Europe/Berlin")
         url = url_for(event) if url_for else None

@@ -16,10 +16,12 @@ def create_app(config: dict | None = None):
                          service_defaults=service_defaults(), config=config, outbox=outbox)
     from .api import BLUEPRINTS
     from .api_copies import BLUEPRINTS as COPY_BLUEPRINTS
+    from .embedding import BLUEPRINTS as EMBEDDING_BLUEPRINTS
     from .history_api import BLUEPRINTS as HISTORY_BLUEPRINTS
     from .members_api import BLUEPRINTS as MEMBER_BLUEPRINTS
     from .sign_in_api import BLUEPRINTS as SIGN_IN_BLUEPRINTS
-    for blueprint in (*BLUEPRINTS, *COPY_BLUEPRINTS, *MEMBER_BLUEPRINTS, *SIGN_IN_BLUEPRINTS, *HISTORY_BLUEPRINTS):
+    for blueprint in (*BLUEPRINTS, *COPY_BLUEPRINTS, *MEMBER_BLUEPRINTS, *SIGN_IN_BLUEPRINTS, *HISTORY_BLUEPRINTS,
+                      *EMBEDDING_BLUEPRINTS):
         api.register_blueprint(blueprint)
     from .cli import register_commands
     register_commands(app)

@@ -41,7 +41,8 @@ def represent(event: Event) -> dict:
                   "note": event.price_note},
         "audience": event.audience,
         "tags": list(event.tags or []),
-        "organizer": {"id": event.organizer.id, "name": event.organizer.name},
+        "organizer": {"id": event.organizer.id, "name": event.organizer.name,
+                      "embed_origins": list(event.organizer.embed_origins or [])},
         "contacts": [{"name": c.name, "role": c.role, "email": c.email, "phone": c.phone} for c in event.contacts],
         "series": ({"id": event.series.id, "title": event.series.title, "position": event.series_position,
                     "planned_parts": event.series.planned_parts} if event.series else None),
@@ -66,6 +67,7 @@ def represent(event: Event) -> dict:
         "published_at": _local(event.published_at, tz),
         "cancelled_at": _local(event.cancelled_at, tz),
         "cancellation_reason": event.cancellation_reason,
+        "previous_starts_at": _local(event.previous_starts_at, tz),
         "revision": event.revision,
         "updated_at": _local(event.updated_at, tz),
     }
@@ -107,6 +109,8 @@ def input_of(event: Event) -> dict:
 
 def apply(event: Event, data: dict) -> None:
     """Write validated EventCreateSchema data onto the event (sessions matched by id)."""
+    if event.status != "draft" and event.starts_at is not None and data["starts_at"] != event.starts_at:
+        event.previous_starts_at = event.starts_at  # citizens may have planned for it: it was public
     for name in ("title", "summary", "description", "language", "timezone", "starts_at", "ends_at",
                  "format", "online_url", "audience", "tags", "series_id", "series_position",
                  "reminder_hours_before", "contact_notifications"):

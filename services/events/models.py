@@ -30,6 +30,8 @@ class Organizer(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
+    # origins (https://www.kiel.de) whose pages may frame the sign-up (CSP frame-ancestors)
+    embed_origins: Mapped[list | None] = mapped_column(JSON)  # None: no site may
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="organizer", cascade="all, delete-orphan")
@@ -117,6 +119,8 @@ class Event(db.Model):
     published_at = mapped_column(UTCDateTime)
     cancelled_at = mapped_column(UTCDateTime)
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    # the start before a published event was moved (schema.org EventRescheduled, previousStartDate)
+    previous_starts_at = mapped_column(UTCDateTime)
     # bumped on every change; registrations keeps the newest snapshot by it
     revision: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)

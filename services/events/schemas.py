@@ -238,6 +238,7 @@ class PriceOutSchema(_Strict):
 class OrganizerRefSchema(_Strict):
     id = fields.Integer()
     name = fields.String()
+    embed_origins = fields.List(fields.String())  # who may frame its sign-up pages
 
 
 class SeriesRefSchema(_Strict):
@@ -302,6 +303,7 @@ class EventSchema(_Strict):
     published_at = fields.DateTime(allow_none=True)
     cancelled_at = fields.DateTime(allow_none=True)
     cancellation_reason = fields.String(allow_none=True)
+    previous_starts_at = fields.DateTime(allow_none=True)  # set once a published event was moved
     revision = fields.Integer()
     updated_at = fields.DateTime()
 

@@ -35,6 +35,8 @@ def create_app(config: dict | None = None):
     app.register_blueprint(calendar_bp)
     from .text import linkify
     app.jinja_env.filters["linkify"] = linkify
+    from .site import bp as site_bp
+    app.register_blueprint(site_bp)
 
     from .tasks import register_tasks
     register_tasks(app.extensions["celery"], app)

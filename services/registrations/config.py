@@ -35,5 +35,7 @@ def service_defaults() -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # sign-ups keep working when Redis is away; limits then count per process
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # where people report barriers (the accessibility statement names it, as BITV 2.0 asks)
+        "ACCESSIBILITY_CONTACT": os.environ.get("ACCESSIBILITY_CONTACT", "barrierefreiheit@civic-events.example"),
         "WTF_CSRF_TIME_LIMIT": _int("WTF_CSRF_TIME_LIMIT", 4 * 3600),
     }

@@ -186,3 +186,9 @@ def money(price: dict | None, lang: str) -> str | None:
         return None
     return format_currency(price["amount_cents"] / 100, price.get("currency") or "EUR",
                            locale="de_DE" if lang == "de" else "en_IE")
+
+
+# the series, organizer, embed and accessibility pages keep their phrases in a file of their own
+from .site_phrases import PHRASES as _SITE_PHRASES  # noqa: E402
+
+PHRASES.update(_SITE_PHRASES)

@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from shared.db import utcnow
 
-from . import domain, i18n, links
+from . import catalog, domain, i18n, links
 from .models import EventReplica, Registration, db
 from .ratelimit import limiter, signup_limit, token_limit
 from .replica import choosable_sessions, parse_time, per_session, public_event
@@ -125,7 +125,8 @@ def _form_data(event: dict) -> tuple[dict, dict]:
 def _event_page(row: EventReplica, lang: str, *, status: int = 200, values: dict | None = None,
                 errors: dict | None = None, notice: str | None = None):
     event = row.data
-    return page("event.html", status, lang=lang, event=event, row=row, seats=domain.availability(row),
+    seats = domain.availability(row)
+    return page("event.html", status, lang=lang, event=event, row=row, seats=seats, reach=catalog.event_extras(row, seats),
                 state=registration_state(row), per_session=per_session(event),
                 choosable=[s for s in choosable_sessions(event) if parse_time(s["starts_at"]) > utcnow()],
                 form=CsrfForm(), values=values or {"companions": "0", "session_ids": [], "answers": {}},

@@ -1,0 +1,120 @@
+"""Which websites may embed an organizer's sign-up forms (the iframe of /embed/events/<id>).
+
+GET   /api/v1/organizers/me/settings   {"embed_origins": [...]}
+PATCH /api/v1/organizers/me/settings   {"embed_origins": ["https://www.kiel.de", ...]}
+
+Registrations answers the embed page with `Content-Security-Policy: frame-ancestors` of
+exactly these origins. They reach it inside each event's snapshot (organizer.embed_origins),
+so a change republishes the snapshots of all the organizer's events.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import urlsplit
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from . import domain
+from .api import _event_query, auth, organizer
+from .models import Event, Organizer, db
+
+blp = Blueprint("organizer_settings", __name__, url_prefix="/api/v1/organizers",
+                description="Organizer settings (embedding)")
+
+MAX_ORIGINS = 20
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+class InvalidOrigin(ValueError):
+    pass
+
+
+def normalize_origin(value: str) -> str:
+    """`https://www.Kiel.de/` → `https://www.kiel.de`; anything but scheme://host[:port] is refused,
+    since a CSP source with a path, a wildcard or a keyword would allow more than the organizer named."""
+    text = (value or "").strip()
+    if not text or any(c.isspace() for c in text) or "*" in text or "'" in text or ";" in text or "," in text:
+        raise InvalidOrigin("Give an origin like https://www.example.org (no spaces, wildcards or keywords).")
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("https", "http"):
+        raise InvalidOrigin("An origin starts with https:// (or http://).")
+    if parts.username or parts.password or parts.query or parts.fragment or parts.path not in ("", "/"):
+        raise InvalidOrigin("Only scheme, host and port: leave out paths, queries and user names.")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise InvalidOrigin("The port is not valid.") from None
+    if not host:
+        raise InvalidOrigin("The host is missing.")
+    try:
+        host = str(ipaddress.ip_address(host))
+        if ":" in host:
+            host = f"[{host}]"
+    except ValueError:
+        try:
+            host = host.encode("idna").decode("ascii").lower()
+        except UnicodeError:
+            raise InvalidOrigin("The host name is not valid.") from None
+        if not all(_LABEL.match(label) for label in host.split(".")):
+            raise InvalidOrigin("The host name is not valid.")
+    scheme = parts.scheme.lower()
+    default_port = {"https": 443, "http": 80}[scheme]
+    return f"{scheme}://{host}" + (f":{port}" if port and port != default_port else "")
+
+
+class EmbedSettingsSchema(Schema):
+    embed_origins = fields.List(fields.String(validate=validate.Length(max=300)), required=True,
+                                validate=validate.Length(max=MAX_ORIGINS),
+                                metadata={"description": "origins allowed to frame the sign-up pages",
+                                          "example": ["https://www.kiel.de"]})
+
+
+def _clean(origins: list[str]) -> list[str]:
+    errors, cleaned = {}, []
+    for index, value in enumerate(origins):
+        try:
+            origin = normalize_origin(value)
+        except InvalidOrigin as exc:
+            errors[index] = [str(exc)]
+            continue
+        if origin not in cleaned:
+            cleaned.append(origin)
+    if errors:
+        abort(422, message="Some fields are not valid.", errors={"embed_origins": errors})
+    return cleaned
+
+
+@blp.route("/me/settings")
+class OrganizerSettings(MethodView):
+    @auth
+    @blp.response(200, EmbedSettingsSchema)
+    def get(self):
+        """The organizer's settings: which websites may embed its sign-up forms"""
+        row = db.session.get(Organizer, organizer().id)
+        return {"embed_origins": list(row.embed_origins or [])}
+
+    @auth
+    @blp.arguments(EmbedSettingsSchema)
+    @blp.response(200, EmbedSettingsSchema)
+    def patch(self, data):
+        """Change the websites that may embed the sign-up forms (every event's snapshot is republished)"""
+        who = organizer()
+        origins = _clean(data["embed_origins"])
+        row = db.session.execute(select(Organizer).where(Organizer.id == who.id).with_for_update()).scalar_one()
+        if list(row.embed_origins or []) != origins:
+            row.embed_origins = origins
+            events = db.session.execute(_event_query().options(selectinload(Event.organizer))
+                                        .where(Event.organizer_id == who.id)).scalars().all()
+            for event in events:
+                domain.bump(event)
+                domain.announce(event, "updated")
+            db.session.commit()
+        return {"embed_origins": origins}
+
+
+BLUEPRINTS = (blp,)
