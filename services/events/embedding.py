@@ -1,7 +1,7 @@
 """Which websites may embed an organizer's sign-up forms (the iframe of /embed/events/<id>).
 
 GET   /api/v1/organizers/me/settings   {"embed_origins": [...]}
-PATCH /api/v1/organizers/me/settings   {"embed_origins": ["https://www.kiel.de", ...]}
+PATCH /api/v1/organizers/me/settings   {"embed_origins": ["https://www.kiel.de", ...]}  (owners, API tokens)
 
 Registrations answers the embed page with `Content-Security-Policy: frame-ancestors` of
 exactly these origins. They reach it inside each event's snapshot (organizer.embed_origins),
@@ -20,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from . import domain
-from .api import _event_query, auth, organizer
+from .access import current_member, organizer
+from .api import _event_query, auth
 from .models import Event, Organizer, db
 
 blp = Blueprint("organizer_settings", __name__, url_prefix="/api/v1/organizers",
@@ -102,8 +103,11 @@ class OrganizerSettings(MethodView):
     @blp.arguments(EmbedSettingsSchema)
     @blp.response(200, EmbedSettingsSchema)
     def patch(self, data):
-        """Change the websites that may embed the sign-up forms (every event's snapshot is republished)"""
+        """Change the websites that may embed the sign-up forms (owners; every event's snapshot is republished)"""
         who = organizer()
+        member = current_member()
+        if member is not None and member.role != "owner":  # an API token was made by an owner
+            abort(403, message="Only an owner of the organizer may do this.", code="owner_required")
         origins = _clean(data["embed_origins"])
         row = db.session.execute(select(Organizer).where(Organizer.id == who.id).with_for_update()).scalar_one()
         if list(row.embed_origins or []) != origins:

@@ -70,3 +70,21 @@ def test_bad_origins_are_named_and_nothing_is_stored(client, organizer_token):
                             json={"embed_origins": [f"https://site{n}.example" for n in range(21)]})
     assert too_many.status_code == 422 and "embed_origins" in too_many.json["errors"]
     assert client.get("/api/v1/organizers/me/settings", headers=auth(organizer_token)).json == {"embed_origins": []}
+
+
+def test_only_owners_change_the_origins_in_the_workspace(app, client):
+    from services.events import members
+    from services.events.cli import add_member, create_organizer
+    with app.app_context():
+        organizer, _ = create_organizer("Stadtbibliothek Kiel", email="chefin@kiel.de")
+        editor = add_member("Stadtbibliothek Kiel", "redaktion@kiel.de", role="editor")
+        owner = next(m for m in members.active_members(organizer.id) if m.role == "owner")
+        editor_session, owner_session = members.start_session(editor), members.start_session(owner)
+        from services.events.models import db
+        db.session.commit()
+    body = {"embed_origins": ["https://www.kiel.de"]}
+    refused = client.patch("/api/v1/organizers/me/settings", headers=auth(editor_session), json=body)
+    assert refused.status_code == 403 and refused.json["code"] == "owner_required"
+    assert client.get("/api/v1/organizers/me/settings", headers=auth(editor_session)).json == {"embed_origins": []}
+    allowed = client.patch("/api/v1/organizers/me/settings", headers=auth(owner_session), json=body)
+    assert allowed.status_code == 200 and allowed.json == body
