@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_migrate import Migrate
 
+from shared.apidocs import init_api_docs
 from shared.celery import make_celery
 from shared.config import base_config, finalize
 from shared.errors import Api, register_error_handlers
@@ -42,6 +43,7 @@ def build_app(service: str, import_name: str, *, title: str, db, migrations_dir:
         outbox.register_tasks(celery)
     init_health(app, db, outbox)
     api = Api(app, spec_kwargs={"info": {"description": f"civic-events {service} service"}})
+    init_api_docs(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     init_id_converter(app, api)
     return app, api

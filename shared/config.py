@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from shared.apidocs import SETTINGS as API_DOCS
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CIVIC_VAR_DIR", ROOT / "var"))
 
@@ -47,9 +49,7 @@ def base_config(service: str) -> dict:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_URL_PREFIX": "/",
-        "OPENAPI_SWAGGER_UI_PATH": "/docs",
-        "OPENAPI_SWAGGER_UI_URL": os.environ.get(
-            "SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"),
+        **API_DOCS,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "JSON_SORT_KEYS": False,
     }
