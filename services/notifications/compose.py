@@ -9,13 +9,13 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from email.utils import parseaddr
 
-import icalendar
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
 from shared.db import utcnow
-from shared.ics import build_calendar
 
+from . import versioned
+from .delivery import born_leased
 from .models import Attendee, DigestItem, Message, db
 from .render import event_facts, pick_language, render, short_date, when
 from .safety import InvalidAddress, clean_address, clean_paragraphs, clean_text, clean_url
@@ -50,10 +50,17 @@ def first_start(event: dict, session_ids) -> str:
     return event["starts_at"]
 
 
+_facts = versioned.VersionCache()
+
+
 def facts(event: dict, lang: str, session_ids=None) -> dict:
-    result = event_facts(event, lang, session_ids)
-    result["short_date"] = short_date(first_start(event, session_ids), event.get("timezone"), lang)
-    return result
+    """Dates, place and fee as the mails show them: the same for every mail about one event
+    version, so formatted once (babel is slow)."""
+    def build() -> dict:
+        result = event_facts(event, lang, session_ids)
+        result["short_date"] = short_date(first_start(event, session_ids), event.get("timezone"), lang)
+        return result
+    return dict(_facts.get(versioned.version_key(event, lang, sorted(session_ids or [])), build))
 
 
 def queue_message(*, source_key: str, kind: str, to: str, name: str | None, rendered, event: dict | None,
@@ -67,6 +74,7 @@ def queue_message(*, source_key: str, kind: str, to: str, name: str | None, rend
     except InvalidAddress as exc:
         status, error, recipient = "failed", str(exc), clean_text(to, 320) or "(none)"
     now = utcnow()
+    leased = born_leased.get() if status == "queued" else None
     row = Message(
         source_key=source_key[:200], kind=kind, recipient=recipient, recipient_name=clean_text(name, 200) or None,
         about_email=(about_email or "").lower() or None, locale=rendered.lang, subject=rendered.subject,
@@ -74,9 +82,9 @@ def queue_message(*, source_key: str, kind: str, to: str, name: str | None, rend
         ics_method=ics_method if ics else None, headers=headers or {}, rfc_message_id=new_rfc_message_id(),
         registration_id=registration_id, event_id=(event or {}).get("id"), mailing_id=mailing_id,
         organizer_id=((event or {}).get("organizer") or {}).get("id"),
-        status=status, attempts=0, last_error=error, created_at=now,
+        status=status, attempts=1 if leased else 0, last_error=error, created_at=now, lease_until=leased,
         # the inline dispatch after the commit sends it; the sweeper looks only after this grace
-        next_attempt_at=now + timedelta(seconds=float(current_app.config["SWEEP_GRACE_SECONDS"])),
+        next_attempt_at=leased or now + timedelta(seconds=float(current_app.config["SWEEP_GRACE_SECONDS"])),
     )
     db.session.add(row)
     if status == "failed":
@@ -93,21 +101,7 @@ def _registrant_headers(kind: str, links: dict) -> dict:
 
 
 def _invitation(event: dict, session_ids, links: dict, method: str, registrant: dict) -> bytes:
-    """The event's .ics with the registrant as attendee (calendars match invitations by it)."""
-    page = clean_url((links or {}).get("event_page"))
-    raw = build_calendar([event], session_ids=set(session_ids or []), method=method,
-                         url_for=(lambda e: page) if page else None)
-    try:
-        email = clean_address(registrant.get("email"))
-    except InvalidAddress:
-        return raw
-    cal = icalendar.Calendar.from_ical(raw)
-    for vevent in cal.walk("VEVENT"):
-        params = {"CN": clean_text(registrant.get("name"), 120) or email, "ROLE": "REQ-PARTICIPANT"}
-        if method == "REQUEST":
-            params["PARTSTAT"] = "ACCEPTED"  # they signed up: no "accept?" buttons needed
-        vevent.add("attendee", f"mailto:{email}", parameters=params)
-    return cal.to_ical()
+    return versioned.invitation(event, session_ids, links, method, registrant)
 
 
 # ---- consumers of the contract --------------------------------------------------------------

@@ -12,14 +12,10 @@ import ssl
 import threading
 import time
 from email.header import Header
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
-from email.utils import format_datetime, parseaddr
 
-from shared.db import utcnow
-
-from .safety import clean_address, clean_text
+from . import mime
 
 
 class TemporaryFailure(Exception):
@@ -33,25 +29,23 @@ class PermanentFailure(Exception):
 class MailPolicy(EmailPolicy):
     """The standard policy, except that the Subject is folded by the classic `email.header` folder.
 
-    The standard folder may break the line right before an encoded word, leaving a trailing
-    space that reappears as a double space on unfolding ("Dietrichsdorf  – zweite"), or right
-    after "Subject:", which some readers show as a leading space."""
-
-    # header values that are URLs in angle brackets: an encoded word there is no link any more
-    VERBATIM = ("list-unsubscribe", "list-unsubscribe-post")
+    For mails handed in as EmailMessage objects; the service's own mails are written by
+    `mime`, which folds the same way. The standard folder may break the line right before an
+    encoded word, leaving a trailing space that reappears as a double space on unfolding
+    ("Dietrichsdorf  – zweite"), or right after "Subject:", which some readers show as a
+    leading space."""
 
     def fold(self, name, value):
         text = str(value)
-        if name.lower() in self.VERBATIM and text.isascii() and len(text) < 990:
+        if name.lower() in mime.VERBATIM and text.isascii() and len(text) < 990:
             return f"{name}: {text}{self.linesep}"  # RFC 5322 allows 998 characters a line
         if name.lower() == "subject":
-            text = str(value)
             charset = "us-ascii" if text.isascii() else "utf-8"
             return f"{name}: " + Header(text, charset, header_name=name).encode(linesep=self.linesep) + self.linesep
         return super().fold(name, value)
 
     def fold_binary(self, name, value):
-        if name.lower() == "subject" or name.lower() in self.VERBATIM:
+        if name.lower() == "subject" or name.lower() in mime.VERBATIM:
             return self.fold(name, value).encode("ascii")
         return super().fold_binary(name, value)
 
@@ -59,36 +53,10 @@ class MailPolicy(EmailPolicy):
 POLICY = MailPolicy(linesep="\r\n")
 
 
-def sender(config) -> tuple[str, str]:
-    """(display name, address) of MAIL_FROM."""
-    name, addr = parseaddr(config["MAIL_FROM"])
-    return clean_text(name), clean_address(addr)
-
-
-def build_mail(row, config) -> EmailMessage:
-    from_name, from_addr = sender(config)
-    mail = EmailMessage(policy=POLICY)
-    mail["From"] = Address(display_name=from_name, addr_spec=from_addr)
-    to_addr = clean_address(row.recipient)
-    mail["To"] = Address(display_name=clean_text(row.recipient_name, 120), addr_spec=to_addr)
-    mail["Subject"] = clean_text(row.subject, 400)
-    mail["Date"] = format_datetime(row.created_at or utcnow())
-    mail["Message-ID"] = row.rfc_message_id
-    mail["Auto-Submitted"] = "auto-generated"
-    mail["X-Auto-Response-Suppress"] = "All"
-    for name, value in (row.headers or {}).items():
-        mail[clean_text(name, 60)] = clean_text(value, 900)
-    # quoted-printable: 7-bit safe for every server, still readable in the raw source
-    mail.set_content(row.body_text, cte="quoted-printable")
-    if row.body_html:
-        mail.add_alternative(row.body_html, subtype="html", cte="quoted-printable")
-    if row.ics:
-        method = row.ics_method or "REQUEST"
-        mail.add_attachment(row.ics.encode("utf-8"), maintype="text", subtype="calendar",
-                            filename="invite.ics" if method != "CANCEL" else "cancel.ics",
-                            params={"method": method, "charset": "utf-8"})
-    mail["Content-Language"] = row.locale  # after the body: set_content() clears Content-* headers
-    return mail
+def as_raw(mail: EmailMessage | mime.RawMail) -> mime.RawMail:
+    if isinstance(mail, mime.RawMail):
+        return mail
+    return mime.RawMail(mail["To"].addresses[0].addr_spec, mail.as_bytes(policy=POLICY))
 
 
 @functools.lru_cache(maxsize=8)
@@ -170,23 +138,18 @@ def _close(client: smtplib.SMTP | None, polite: bool = True) -> None:
 
 def _take_connection(config, *, fresh: bool = False) -> tuple[smtplib.SMTP, bool]:
     """(connection, reused): the connection kept from the last mail if it is recent, young
-    enough, to the same server and still answers NOOP; else a new one. A kept connection saves
-    the TCP (and TLS) handshake, EHLO, login and QUIT: the registrant's and the contact
-    person's mail of one sign-up go out on one connection. The NOOP keeps a server that
-    dropped an idle connection from costing a mail: nothing of the mail has been sent when a
-    stale connection is found out."""
+    enough and to the same server; else a new one. A kept connection saves the TCP (and TLS)
+    handshake, EHLO, login and QUIT: the registrant's and the contact person's mail of one
+    sign-up go out on one connection. One the server dropped meanwhile is found out at MAIL,
+    before anything of the mail was sent (see _conversation)."""
     client, _kept.client = _kept.client, None
     if client is not None:
         now = time.monotonic()
         usable = (not fresh and _kept.key == _server_key(config)
                   and now - _kept.last_used < float(config.get("SMTP_REUSE_SECONDS") or 0)
                   and now - _kept.opened_at < MAX_CONNECTION_AGE_SECONDS and _kept.mails < MAX_MAILS_PER_CONNECTION)
-        if usable:
-            try:
-                if client.noop()[0] == 250:
-                    return client, True
-            except (OSError, smtplib.SMTPException):
-                pass
+        if usable and client.sock is not None:
+            return client, True
         _close(client, polite=False)
     client = _connect(config)
     _kept.opened_at, _kept.mails = time.monotonic(), 0
@@ -224,13 +187,51 @@ def _refused(code: int, text) -> Exception:
     return ChannelClosing(str(failure)) if code == 421 else failure
 
 
-def _transmit(client: smtplib.SMTP, mail: EmailMessage, envelope_from: str, envelope_to: list[str]) -> None:
+class _NothingSent(Exception):
+    """A kept connection failed before the server was given any of the mail."""
+
+
+def _conversation(client: smtplib.SMTP, mail: mime.RawMail, envelope_from: str, reused: bool) -> None:
+    """MAIL, RCPT, DATA one by one (smtplib's sendmail, without its options and re-reads), so
+    that a kept connection the server dropped meanwhile is found out at MAIL, before anything
+    of the mail was sent: then it is sent once more on a new connection. This replaces a NOOP
+    before each reuse (a round trip per mail, for both sides)."""
+    try:
+        client.ehlo_or_helo_if_needed()
+        code, text = client.mail(envelope_from)
+    except (OSError, smtplib.SMTPServerDisconnected):
+        if reused:
+            raise _NothingSent() from None
+        raise
+    if code != 250:
+        if code == 421:
+            client.close()
+        else:
+            client.rset()
+        raise smtplib.SMTPSenderRefused(code, text, envelope_from)
+    code, text = client.rcpt(mail.recipient)
+    if code not in (250, 251):
+        if code == 421:
+            client.close()
+        else:
+            client.rset()
+        raise smtplib.SMTPRecipientsRefused({mail.recipient: (code, text)})
+    code, text = client.data(mail.data)
+    if code != 250:
+        if code == 421:
+            client.close()
+        else:
+            client.rset()
+        raise smtplib.SMTPDataError(code, text)
+
+
+def _transmit(client: smtplib.SMTP, mail: mime.RawMail, envelope_from: str, reused: bool = False) -> None:
     """One mail on an open connection; on any failure the connection is closed."""
     try:
-        refused = client.send_message(mail, from_addr=envelope_from, to_addrs=envelope_to)
-        if refused:  # only one recipient: send_message raises when all are refused, so this is belt and braces
-            code, text = next(iter(refused.values()))
-            raise _refused(code, text)
+        _conversation(client, mail, envelope_from, reused)
+    except _NothingSent:
+        _close(client, polite=False)
+        raise
     except smtplib.SMTPRecipientsRefused as exc:
         _close(client)
         code, text = next(iter(exc.recipients.values()))
@@ -246,20 +247,21 @@ def _transmit(client: smtplib.SMTP, mail: EmailMessage, envelope_from: str, enve
         raise
 
 
-def send(mail: EmailMessage, config) -> None:
+def send(mail: EmailMessage | mime.RawMail, config) -> None:
     """Deliver one mail to its one recipient, or raise TemporaryFailure / PermanentFailure."""
-    envelope_from = sender(config)[1]
-    envelope_to = [mail["To"].addresses[0].addr_spec]
+    raw = as_raw(mail)
+    envelope_from = mime.sender(config["MAIL_FROM"])[1]
     client, reused = _open(config)
     try:
-        _transmit(client, mail, envelope_from, envelope_to)
-    except ChannelClosing:
+        _transmit(client, raw, envelope_from, reused)
+    except (ChannelClosing, _NothingSent) as exc:
         if not reused:
             raise
-        # the server ended a connection we kept (a per-connection limit, say) and took
-        # nothing: once more on a new connection. Not after other 4xx replies (greylisting
-        # wants time, not a second try now), nor after a broken-off conversation: the server
-        # may have taken the mail before the line went dead.
+        # the server ended a connection we kept (an idle timeout, a restart, a per-connection
+        # limit) and took nothing: once more on a new connection. Not after other 4xx replies
+        # (greylisting wants time, not a second try now), nor after a conversation that broke
+        # off later: the server may have taken the mail before the line went dead.
+        del exc
         client, _ = _open(config, fresh=True)
-        _transmit(client, mail, envelope_from, envelope_to)
+        _transmit(client, raw, envelope_from)
     _keep(client, config)

@@ -53,7 +53,11 @@ def consume(task_name: str, message: dict) -> list[int]:
     prepared: list[delivery.Prepared] = []
 
     def handler(data):
-        rows = HANDLERS[task_name](data)
+        token = delivery.born_leased.set(delivery.birth_lease())
+        try:
+            rows = HANDLERS[task_name](data)
+        finally:
+            delivery.born_leased.reset(token)
         db.session.flush()  # ids for the rows
         prepared[:] = delivery.lease_at_birth(rows)
 
