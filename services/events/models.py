@@ -123,6 +123,9 @@ class Event(db.Model):
     previous_starts_at = mapped_column(UTCDateTime)
     # bumped on every change; registrations keeps the newest snapshot by it
     revision: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # what an import read from an announcement ({"fields": {...}, "missing": [...]}), kept while
+    # the draft is reviewed so the editor can show where each value came from
+    import_report: Mapped[dict | None] = mapped_column(JSON)
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = mapped_column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 

@@ -1,0 +1,193 @@
+"""When: the event's dates and times, its agenda, repeated sessions, a list of dated meetings
+and the registration deadline, from the scanned lines of a text (see text.Line)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from . import rules
+from .dates import DateHit, TimeHit, scan
+
+DAYPART = re.compile(r"^\s*[-•*·–]?\s*(?P<word>vormittags?|nachmittags?|abends?|morgens?|mittags?|täglich|jeweils|"
+                     r"in the morning|in the afternoon|in the evening|mornings?|afternoons?|evenings?|daily|"
+                     r"each day|(?:mon|diens|mitt|donners|frei|sams|sonn)tags?)\b[\s,:]*(?:von\s+|from\s+|ab\s+)?",
+                     re.I)
+AGENDA_LEAD = re.compile(r"^\s*[-•*·–]?\s*(?:ab|um|ca\.|gegen|from|at)?\s*$", re.I)
+TITLE_JUNK = " \t-–—:|,;\"'„“”‚‘’«»()"
+
+
+def clean_title(text: str) -> str:
+    """Dashes and colons around a title go; quotes only when they enclose all of it."""
+    text = text.strip(" \t-–—:|,;")
+    if len(text) > 2 and text[0] in "\"'„“”‚‘«»" and text[-1] in "\"'„“”‚‘’«»":
+        text = text[1:-1].strip()
+    return text
+
+
+@dataclass
+class When:
+    day: date
+    end_day: date | None
+    start: time | None
+    end: time | None
+    snippet: str
+    confidence: float
+
+
+def _times_after(line_scan, date_hit: DateHit | None) -> tuple[time | None, time | None]:
+    times = [t for t in line_scan.times if date_hit is None or t.span[0] >= date_hit.span[0] - 40]
+    if not times:
+        return None, None
+    first = times[0]
+    if first.end:
+        return first.start, first.end
+    if len(times) > 1 and times[1].end is None and times[1].start > first.start:
+        return first.start, times[1].start
+    return first.start, None
+
+
+def when_from(text: str, as_of: date, confidence: float) -> When | None:
+    """A labelled value ("13.09.2021 10:00", "29. October 2021", "Samstag, 14. Mai 2022 von 15:00
+    bis 16:30 Uhr"): its first date (or range) and the times on it."""
+    line_scan = scan(text, as_of)
+    if not line_scan.dates:
+        return None
+    hit = line_scan.dates[0]
+    start, end = _times_after(line_scan, hit)
+    return When(hit.start, hit.end, start, end, text, confidence)
+
+
+def dated_headings(lines, as_of: date) -> list[tuple[date, str, object]]:
+    """"8. September 2025: Kreisverwaltungen und …", "6. März 2025: Künstliche Intelligenz …": a
+    line that opens with a date and a colon names a meeting; several such lines are a list of
+    the dated meetings of a series."""
+    found = []
+    for line in lines:
+        match = rules.DATED_HEADING.match(line.text)
+        if not match or line.skip:
+            continue
+        hits = scan(match["date"], as_of).dates
+        if hits and hits[0].span[0] <= 12 and hits[0].span[1] >= len(match["date"]) - 1:
+            found.append((hits[0].start, clean_title(match["title"]), line))
+    return found
+
+
+def choose_meeting(meetings, as_of: date):
+    """Of a list of dated meetings the announced one is the next on or after the publication
+    date; when all lie before it, the latest."""
+    upcoming = sorted((m for m in meetings if m[0] >= as_of), key=lambda m: m[0])
+    return upcoming[0] if upcoming else max(meetings, key=lambda m: m[0])
+
+
+def first_event_date(lines, as_of: date) -> When | None:
+    """Without a label, the event's date is the first date in a short line (a date line beats a
+    date in running text) that is not before the publication date; publication dates,
+    deadlines and contact blocks do not count."""
+    candidates = []
+    for line in lines:
+        if line.skip or line.block == "contact" or rules.is_publication_line(line.text) \
+                or rules.is_deadline_line(line.text):
+            continue
+        for hit in line.scan.dates:
+            candidates.append((rules.is_prose(line.text), line, hit))
+    if not candidates:
+        return None
+    ordered = sorted(candidates, key=lambda c: (c[0], c[1].no))
+    prose, line, hit = next((c for c in ordered if (c[2].end or c[2].start) >= as_of), ordered[0])
+    start, end = _times_after(line.scan, hit)
+    if start is None:
+        start, end = _time_on_next_lines(lines, line.no)
+    return When(hit.start, hit.end, start, end, line.text, 0.55 if prose else 0.7)
+
+
+def _time_on_next_lines(lines, no: int) -> tuple[time | None, time | None]:
+    """"Wann: 29. October 2021" followed by "ab 18:00 Uhr": a time alone on the next line."""
+    for line in lines[no + 1:no + 3]:
+        if line.text and line.scan.times and not line.scan.dates and len(line.text) <= 40 \
+                and not _agenda_title(line):
+            return line.scan.times[0].start, line.scan.times[0].end
+    return None, None
+
+
+def _agenda_time(line) -> TimeHit | None:
+    if line.skip or line.scan.dates or not line.scan.times or line.block == "contact":
+        return None
+    hit = line.scan.times[0]
+    if not AGENDA_LEAD.match(line.text[:hit.span[0]]) or DAYPART.match(line.text):
+        return None
+    return hit
+
+
+def _agenda_title(line) -> str:
+    hit = line.scan.times[0]
+    rest = line.text[hit.span[1]:]
+    rest = re.sub(r"^\s*(uhr|h)\b", "", rest, flags=re.I)
+    return rest.strip(TITLE_JUNK)
+
+
+def agenda(lines) -> list[dict]:
+    """"11:00 Uhr" / "Begrüßung" / "Ralf Zimmer-Hegmann, ILS": lines that open with a time are a
+    programme when there are at least two; the title follows the time on its line or stands on
+    the next one, and the lines after it until the next time name the speakers."""
+    items: list[dict] = []
+    current = None
+    for line in lines:
+        hit = _agenda_time(line)
+        if hit is not None:
+            current = {"start": hit.start, "end": hit.end, "title": _agenda_title(line), "speakers": [],
+                       "snippet": line.text}
+            items.append(current)
+            continue
+        if current is None or not line.text or line.skip:
+            continue
+        if rules.is_prose(line.text) or len(line.text) > 200 or rules.label_of(line.text):
+            current = None
+            continue
+        if not current["title"]:
+            current["title"] = line.text.strip(TITLE_JUNK)
+            current["snippet"] += " " + line.text
+        elif len(current["speakers"]) < 6:
+            current["speakers"].append(line.text.strip(TITLE_JUNK))
+    items = [i for i in items if i["title"]]
+    return items if len(items) >= 2 else []
+
+
+def repeated_sessions(lines, first_day: date, last_day: date) -> list[dict]:
+    """"Vormittags von 10-12:30 Uhr – „Ideenschmiede“" in an event of several days: that time on
+    each day. Two such lines on a one-day event are two sessions of that day."""
+    patterns = []
+    for line in lines:
+        if line.skip or line.scan.dates or not line.scan.times:
+            continue
+        lead = DAYPART.match(line.text)
+        hit = line.scan.times[0]
+        if not lead or hit.end is None or hit.span[0] > lead.end() + 2:
+            continue
+        title = line.text[hit.span[1]:]
+        title = re.sub(r"^\s*(uhr|h)\b", "", title, flags=re.I).strip(TITLE_JUNK) or lead["word"].capitalize()
+        patterns.append((hit.start, hit.end, title[:300], line.text))
+    if not patterns or (first_day == last_day and len(patterns) < 2):
+        return []
+    sessions = []
+    day = first_day
+    while day <= last_day and len(sessions) < 200:
+        for start, end, title, snippet in patterns:
+            sessions.append({"title": title, "starts_at": datetime.combine(day, start),
+                             "ends_at": datetime.combine(day, end), "snippet": snippet})
+        day += timedelta(days=1)
+    return sessions
+
+
+def deadline(lines, as_of: date) -> tuple[datetime, str] | None:
+    """"Anmeldungen hierfür bitte bis zum 10. September um 9 Uhr an …": the date in a
+    registration sentence with "bis" is the deadline, at the time given there, else at the end
+    of that day."""
+    for line in lines:
+        if line.skip or not line.scan.dates or not rules.is_deadline_line(line.text):
+            continue
+        hit = line.scan.dates[-1] if rules.label_of(line.text) else line.scan.dates[0]
+        times = [t for t in line.scan.times if t.span[0] >= hit.span[1]]
+        at = times[0].start if times else time(23, 59)
+        return datetime.combine(hit.end or hit.start, at), line.text
+    return None
