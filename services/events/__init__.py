@@ -16,13 +16,16 @@ def create_app(config: dict | None = None):
                          service_defaults=service_defaults(), config=config, outbox=outbox)
     from .api import BLUEPRINTS
     from .api_copies import BLUEPRINTS as COPY_BLUEPRINTS
+    from .api_import import BLUEPRINTS as IMPORT_BLUEPRINTS
     from .embedding import BLUEPRINTS as EMBEDDING_BLUEPRINTS
     from .history_api import BLUEPRINTS as HISTORY_BLUEPRINTS
     from .members_api import BLUEPRINTS as MEMBER_BLUEPRINTS
     from .sign_in_api import BLUEPRINTS as SIGN_IN_BLUEPRINTS
     for blueprint in (*BLUEPRINTS, *COPY_BLUEPRINTS, *MEMBER_BLUEPRINTS, *SIGN_IN_BLUEPRINTS, *HISTORY_BLUEPRINTS,
-                      *EMBEDDING_BLUEPRINTS):
+                      *EMBEDDING_BLUEPRINTS, *IMPORT_BLUEPRINTS):
         api.register_blueprint(blueprint)
     from .cli import register_commands
     register_commands(app)
+    from .cli_import import register_import_command
+    register_import_command(app)
     return app

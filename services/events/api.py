@@ -27,9 +27,11 @@ from shared.db import utcnow
 from shared.ics import build_calendar
 
 from . import access, domain
+from .imports import imported_view
 from .models import Event, Series, db
 from .schemas import (CancelSchema, EventCreateSchema, EventPatchSchema, EventQueryArgsSchema, EventSchema,
                       OrganizerSchema, SeriesCreateSchema, SeriesSchema)
+from .schemas_import import ImportedEventSchema
 
 events_blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Events")
 series_blp = Blueprint("series", __name__, url_prefix="/api/v1/series", description="Series of events")
@@ -162,10 +164,10 @@ class Events(MethodView):
 
 @events_blp.route("/<int(max=2147483647):event_id>")
 class EventById(MethodView):
-    @events_blp.response(200, EventSchema)
+    @events_blp.response(200, ImportedEventSchema)
     def get(self, event_id):
-        """One event"""
-        return domain.represent(visible_event(event_id))
+        """One event (a draft made by an import also shows `import` and `missing` to its organizer)"""
+        return imported_view(visible_event(event_id))
 
     @auth
     @events_blp.arguments(EventPatchSchema)

@@ -107,7 +107,8 @@ def build(found: Findings, as_of: date) -> Draft:
     has_venue = any(k in found for k in ("venue.name", "venue.street", "venue.city"))
     if fmt is None:
         fmt = "in_person"
-        missing.append("format")
+        if not has_venue:
+            missing.append("format")
     venue = None
     if fmt in ("in_person", "hybrid"):
         name = found.value("venue.name") or found.value("venue.street") or found.value("venue.city")
@@ -147,14 +148,11 @@ def build(found: Findings, as_of: date) -> Draft:
         found.pop(key, None)
     missing += [f for f in EXPECTED if f not in found and f not in missing
                 and not (f.startswith("venue.") and fmt == "online")]
-    found["starts_at"] = Found(data["starts_at"], found["starts_at"].snippet, found["starts_at"].confidence) \
-        if "starts_at" in found else None
-    found["ends_at"] = Found(data["ends_at"], found["ends_at"].snippet, found["ends_at"].confidence) \
-        if "ends_at" in found else None
-    if found.get("agenda"):
-        found["agenda"].value = data["agenda"]
-    if found.get("sessions"):
-        found["sessions"].value = data["sessions"]
+    final = {"starts_at": data["starts_at"], "ends_at": data["ends_at"], "agenda": data["agenda"],
+             "sessions": data["sessions"], "registration.closes_at": data["registration"].get("closes_at")}
+    for key, value in final.items():
+        if found.get(key) is not None:
+            found[key] = Found(value, found[key].snippet, found[key].confidence)
     report = {k: v for k, v in Findings({k: f for k, f in found.items() if f and k in REPORTED}).report().items()}
     series = found.value("series")
     if series:

@@ -128,6 +128,7 @@ def _labelled(lines: list[Line], as_of: date, found: Findings) -> None:
             when = schedule.when_from(value, as_of, 0.95 if kind != "when" else 0.9)
             if when is None:
                 continue
+            when.snippet = line.text
             if kind == "end":
                 found.put("ends_at", datetime.combine(when.day, when.start) if when.start else when.day, line.text,
                           0.95 if when.start else 0.75)
