@@ -12,6 +12,8 @@ import re
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from .rules import REG_CONTEXT
+
 OBFUSCATED_AT = re.compile(r"\s*(?:\(at\)|\[at\]|\{at\}|\(ät\)|\s\[?at\]?\s|\(@\)|\[@\])\s*", re.I)
 OBFUSCATED_DOT = re.compile(r"\s*(?:\(dot\)|\[dot\]|\(punkt\)|\[punkt\]|\{dot\})\s*", re.I)
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+")
@@ -90,3 +92,42 @@ def contact_from_block(lines: list[str]) -> dict | None:
     if name is None:
         name, role = (roles[0][:200], "; ".join(roles[1:])[:200] or None) if roles else (email or phone, None)
     return {"name": name[:200], "role": role, "email": email, "phone": phone}
+
+
+def contacts_of(lines, found) -> None:
+    contacts, snippets, seen_mail, seen_phone = [], [], set(), set()
+    i = 0
+    while i < len(lines):
+        if lines[i].block == "contact":
+            block = []
+            while i < len(lines) and lines[i].block == "contact":
+                if lines[i].text and not lines[i].skip:
+                    value = lines[i].label[1] if lines[i].label and lines[i].label[0] == "contact" else lines[i].text
+                    if value:
+                        block.append(value if lines[i].label and lines[i].label[0] == "contact" else lines[i].text)
+                i += 1
+            person = contact_from_block(block)
+            if person:
+                contacts.append(person)
+                snippets.append(" / ".join(block))
+                seen_mail.add(person["email"])
+                seen_phone.add(person["phone"])
+            continue
+        i += 1
+    for line in lines:
+        if not line.text or line.skip or line.block == "contact":
+            continue
+        for mail in emails_in(line.text):
+            if mail not in seen_mail:
+                name, _ = person_in(line.text.split(":")[0])
+                role = "Anmeldung" if REG_CONTEXT.search(line.text) else None
+                contacts.append({"name": name or mail, "role": role, "email": mail, "phone": None})
+                snippets.append(line.text)
+                seen_mail.add(mail)
+        for phone in phones_in(line.text):
+            if phone not in seen_phone:
+                contacts.append({"name": phone, "role": None, "email": None, "phone": phone})
+                snippets.append(line.text)
+                seen_phone.add(phone)
+    if contacts:
+        found.put("contacts", contacts[:10], " · ".join(snippets), 0.8)

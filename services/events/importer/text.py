@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from . import rules, schedule
-from .contacts import contact_from_block, emails_in, person_in, phones_in
+from .contacts import contacts_of
 from .dates import Scan, scan
 from .findings import Findings
+from .where import next_lines, place_by_address, place_label
 
 CONTACT_KINDS = ("contact", "email", "phone")
 BLOCK_MAX_LINES = 7
@@ -91,23 +92,10 @@ def parse_text(text: str, as_of: date) -> Findings:
     _programme(lines, as_of, found)
     _sessions(lines, found)
     _words(lines, as_of, found)
-    _place(lines, found)
-    _contacts(lines, found)
+    place_by_address(lines, found)
+    contacts_of(lines, found)
     _body(lines, found)
     return found
-
-
-def _next_lines(lines: list[Line], no: int, count: int) -> list[Line]:
-    out = []
-    for line in lines[no + 1:]:
-        if not line.text:
-            if out:
-                break
-            continue
-        if line.label or len(out) >= count:
-            break
-        out.append(line)
-    return out
 
 
 def _put_when(found: Findings, when: schedule.When, start_field="starts_at", end_field="ends_at") -> None:
@@ -156,38 +144,10 @@ def _labelled(lines: list[Line], as_of: date, found: Findings) -> None:
                                                                      times[0].start if times else time(23, 59)),
                           line.text, 0.9)
         elif kind == "place":
-            _place_label(lines, line, value, found)
+            place_label(lines, line, value, found)
         elif kind == "audience":
-            text = value or " ".join(l.text for l in _next_lines(lines, line.no, 3))
+            text = value or " ".join(l.text for l in next_lines(lines, line.no, 3))
             found.put("audience", text[:2000], text, 0.8)
-
-
-def _place_label(lines: list[Line], line: Line, value: str, found: Findings) -> None:
-    """"Ort: Stadtteilbücherei …" with the street and "24149 Kiel" on the next lines;
-    "Wo: vor der Stadtteilbücherei Dietrichsdorf, Langer Rehm 29 – 24149 Kiel"; "Wo: Online"."""
-    if rules.ONLINE_PLACE.match(value):
-        found.put("format", "online", line.text, 0.9)
-        return
-    following = _next_lines(lines, line.no, 3)
-    text = ", ".join([value] + [l.text for l in following if rules.is_street_line(l.text)
-                                or rules.POSTAL_CITY.search(l.text)][:2]) if value else \
-        ", ".join(l.text for l in following)
-    if not text:
-        return
-    address = rules.split_address(text)
-    name = text[:address["start"]] if address else text
-    name = rules.clean_venue(name.split(",")[0] if address or "," in name else name)
-    snippet = " ".join([line.text] + [l.text for l in following[:2]])
-    if name and not rules.is_street_line(name):
-        found.put("venue.name", name[:300], snippet, 0.9)
-    if address:
-        found.put("venue.street", address["street"], snippet, 0.9)
-        found.put("venue.postal_code", address["postal_code"], snippet, 0.9)
-        found.put("venue.city", address["city"], snippet, 0.9)
-    if rules.HYBRID_WORDS.search(text):
-        found.put("format", "hybrid", line.text, 0.85)
-    elif name or address:
-        found.put("format", "in_person", line.text, 0.8)
 
 
 def _title_and_date(lines: list[Line], as_of: date, found: Findings) -> None:
@@ -278,76 +238,6 @@ def _words(lines: list[Line], as_of: date, found: Findings) -> None:
     if due:
         found.put("registration.closes_at", due[0], due[1], 0.8)
         found.put("registration.mode", "required", due[1], 0.7)
-
-
-def _place(lines: list[Line], found: Findings) -> None:
-    """Without a place label: the first address outside contact blocks; the venue is the text
-    before it on its line, or the line above when that is a short name."""
-    if "venue.city" in found or "venue.name" in found:
-        return
-    for line in lines:
-        if not line.text or line.skip or line.block == "contact":
-            continue
-        address = rules.split_address(line.text)
-        if not address or not address["street"] and not (line.no and rules.is_street_line(lines[line.no - 1].text)):
-            continue
-        street, name, snippet = address["street"], rules.clean_venue(line.text[:address["start"]]), line.text
-        above = [l for l in lines[max(0, line.no - 2):line.no] if l.text]
-        if not street and above:
-            street = above[-1].text
-            above = above[:-1]
-        if not name and above:
-            candidate = above[-1]
-            if not candidate.scan.dates and not candidate.label and len(candidate.text) <= 120 \
-                    and found.value("title") != candidate.text.strip(schedule.TITLE_JUNK):
-                name, snippet = rules.clean_venue(candidate.text), candidate.text + " " + line.text
-        if name:
-            found.put("venue.name", name[:300], snippet, 0.7)
-        found.put("venue.street", street, snippet, 0.75)
-        found.put("venue.postal_code", address["postal_code"], snippet, 0.8)
-        found.put("venue.city", address["city"], snippet, 0.8)
-        if "format" not in found:
-            found.put("format", "in_person", snippet, 0.6)
-        return
-
-
-def _contacts(lines: list[Line], found: Findings) -> None:
-    contacts, snippets, seen_mail, seen_phone = [], [], set(), set()
-    i = 0
-    while i < len(lines):
-        if lines[i].block == "contact":
-            block = []
-            while i < len(lines) and lines[i].block == "contact":
-                if lines[i].text and not lines[i].skip:
-                    value = lines[i].label[1] if lines[i].label and lines[i].label[0] == "contact" else lines[i].text
-                    if value:
-                        block.append(value if lines[i].label and lines[i].label[0] == "contact" else lines[i].text)
-                i += 1
-            person = contact_from_block(block)
-            if person:
-                contacts.append(person)
-                snippets.append(" / ".join(block))
-                seen_mail.add(person["email"])
-                seen_phone.add(person["phone"])
-            continue
-        i += 1
-    for line in lines:
-        if not line.text or line.skip or line.block == "contact":
-            continue
-        for mail in emails_in(line.text):
-            if mail not in seen_mail:
-                name, _ = person_in(line.text.split(":")[0])
-                role = "Anmeldung" if rules.REG_CONTEXT.search(line.text) else None
-                contacts.append({"name": name or mail, "role": role, "email": mail, "phone": None})
-                snippets.append(line.text)
-                seen_mail.add(mail)
-        for phone in phones_in(line.text):
-            if phone not in seen_phone:
-                contacts.append({"name": phone, "role": None, "email": None, "phone": phone})
-                snippets.append(line.text)
-                seen_phone.add(phone)
-    if contacts:
-        found.put("contacts", contacts[:10], " · ".join(snippets), 0.8)
 
 
 def _body(lines: list[Line], found: Findings) -> None:

@@ -1,0 +1,77 @@
+"""Where: a place label with the lines under it, or the first address of the text."""
+from __future__ import annotations
+
+from . import rules, schedule
+from .findings import Findings
+
+
+def next_lines(lines, no: int, count: int) -> list:
+    out = []
+    for line in lines[no + 1:]:
+        if not line.text:
+            if out:
+                break
+            continue
+        if line.label or len(out) >= count:
+            break
+        out.append(line)
+    return out
+
+
+def place_label(lines, line, value: str, found: Findings) -> None:
+    """"Ort: Stadtteilbücherei …" with the street and "24149 Kiel" on the next lines;
+    "Wo: vor der Stadtteilbücherei Dietrichsdorf, Langer Rehm 29 – 24149 Kiel"; "Wo: Online"."""
+    if rules.ONLINE_PLACE.match(value):
+        found.put("format", "online", line.text, 0.9)
+        return
+    following = next_lines(lines, line.no, 3)
+    text = ", ".join([value] + [l.text for l in following if rules.is_street_line(l.text)
+                                or rules.POSTAL_CITY.search(l.text)][:2]) if value else \
+        ", ".join(l.text for l in following)
+    if not text:
+        return
+    address = rules.split_address(text)
+    name = text[:address["start"]] if address else text
+    name = rules.clean_venue(name.split(",")[0] if address or "," in name else name)
+    snippet = " ".join([line.text] + [l.text for l in following[:2]])
+    if name and not rules.is_street_line(name):
+        found.put("venue.name", name[:300], snippet, 0.9)
+    if address:
+        found.put("venue.street", address["street"], snippet, 0.9)
+        found.put("venue.postal_code", address["postal_code"], snippet, 0.9)
+        found.put("venue.city", address["city"], snippet, 0.9)
+    if rules.HYBRID_WORDS.search(text):
+        found.put("format", "hybrid", line.text, 0.85)
+    elif name or address:
+        found.put("format", "in_person", line.text, 0.8)
+
+
+def place_by_address(lines, found: Findings) -> None:
+    """Without a place label: the first address outside contact blocks; the venue is the text
+    before it on its line, or the line above when that is a short name."""
+    if "venue.city" in found or "venue.name" in found:
+        return
+    for line in lines:
+        if not line.text or line.skip or line.block == "contact":
+            continue
+        address = rules.split_address(line.text)
+        if not address or not address["street"] and not (line.no and rules.is_street_line(lines[line.no - 1].text)):
+            continue
+        street, name, snippet = address["street"], rules.clean_venue(line.text[:address["start"]]), line.text
+        above = [l for l in lines[max(0, line.no - 2):line.no] if l.text]
+        if not street and above:
+            street = above[-1].text
+            above = above[:-1]
+        if not name and above:
+            candidate = above[-1]
+            if not candidate.scan.dates and not candidate.label and len(candidate.text) <= 120 \
+                    and found.value("title") != candidate.text.strip(schedule.TITLE_JUNK):
+                name, snippet = rules.clean_venue(candidate.text), candidate.text + " " + line.text
+        if name:
+            found.put("venue.name", name[:300], snippet, 0.7)
+        found.put("venue.street", street, snippet, 0.75)
+        found.put("venue.postal_code", address["postal_code"], snippet, 0.8)
+        found.put("venue.city", address["city"], snippet, 0.8)
+        if "format" not in found:
+            found.put("format", "in_person", snippet, 0.6)
+        return
