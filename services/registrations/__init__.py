@@ -25,10 +25,12 @@ def create_app(config: dict | None = None):
     from .ratelimit import limiter
     limiter.init_app(app)
 
-    from .api import BLUEPRINTS
+    from .api import BLUEPRINTS, domain_error
+    from .domain.errors import RegistrationError
     from .organizer_api import BLUEPRINTS as ORGANIZER_BLUEPRINTS
     for blueprint in BLUEPRINTS + ORGANIZER_BLUEPRINTS:
         api.register_blueprint(blueprint)
+    app.register_error_handler(RegistrationError, domain_error)
     from .pages import bp as pages_bp
     app.register_blueprint(pages_bp)
     from .calendar import bp as calendar_bp

@@ -23,17 +23,20 @@ from zoneinfo import ZoneInfo
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from marshmallow import ValidationError, fields
 from sqlalchemy import select
 
 from shared.auth import RemoteOrganizerVerifier, organizer_required, require_organizer
+from shared.errors import error_response
 
-from . import domain, links
+from . import links
+from .domain import lifecycle, privacy, seats, signup
+from .domain.errors import RegistrationError
 from .models import EventReplica, Registration, db
 from .ratelimit import limiter, signup_limit, token_limit
 from .replica import get_event, public_event
-from .schemas import (AvailabilitySchema, ErasureSchema, RegistrationCreateSchema, RegistrationQueryArgsSchema,
-                      RegistrationSchema, RegistrationStatusSchema, SignUpAnswerSchema, TokenSchema)
+from .schemas import (AvailabilitySchema, ErasureSchema, IdempotencyHeaderSchema, PersonPathSchema,
+                      RegistrationCreateSchema, RegistrationQueryArgsSchema, RegistrationSchema,
+                      RegistrationStatusSchema, SignUpAnswerSchema, TokenSchema)
 
 events_blp = Blueprint("event_registrations", __name__, url_prefix="/api/v1/events",
                        description="Signing up for events")
@@ -64,14 +67,15 @@ def own_registration(reg_id: str) -> Registration:
     return reg
 
 
-def idempotency(event_id: int) -> tuple[str, str] | None:
-    key = request.headers.get("Idempotency-Key")
+def domain_error(exc: RegistrationError):
+    """The domain's error in the one JSON error shape (registered on the app in create_app)."""
+    return error_response(exc.status, exc.message, exc.errors, exc.code)
+
+
+def idempotency(event_id: int, key: str | None) -> tuple[str, str] | None:
+    """The key and a hash of what it was sent with: the same key with another body is refused."""
     if key is None:
         return None
-    key = key.strip()
-    if not (1 <= len(key) <= 200) or not key.isprintable():
-        abort(422, message="Some fields are not valid.",
-              errors={"Idempotency-Key": ["Use 1 to 200 printable characters."]})
     body = request.get_json(silent=True)
     digest = hashlib.sha256(json.dumps({"event_id": event_id, "body": body}, sort_keys=True,
                                        ensure_ascii=False).encode()).hexdigest()
@@ -83,11 +87,12 @@ class EventRegistrations(MethodView):
     decorators = [limiter.limit(signup_limit, methods=["POST"])]
 
     @events_blp.arguments(RegistrationCreateSchema)
+    @events_blp.arguments(IdempotencyHeaderSchema, location="headers")
     @events_blp.response(202, SignUpAnswerSchema)
-    def post(self, data, event_id):
+    def post(self, data, headers, event_id):
         """Sign up (confirm by the link in the mail that follows)"""
         row = public_event(event_id)
-        return domain.sign_up(row, data, idempotency(event_id))
+        return signup.sign_up(row, data, idempotency(event_id, headers["key"]))
 
     @auth
     @events_blp.arguments(RegistrationQueryArgsSchema, location="query")
@@ -157,7 +162,7 @@ class Availability(MethodView):
     @events_blp.response(200, AvailabilitySchema)
     def get(self, event_id):
         """Seats: capacity, taken, available, waiting list (per session too)"""
-        return domain.availability(public_event(event_id))
+        return seats.availability(public_event(event_id))
 
 
 def _token_errors(purpose: str, token: str) -> str:
@@ -177,7 +182,7 @@ class Confirm(MethodView):
     @registrations_blp.response(200, RegistrationStatusSchema)
     def post(self, data):
         """Confirm the email address (double opt-in)"""
-        return domain.confirm(_token_errors(links.CONFIRM, data["token"]))
+        return lifecycle.confirm(_token_errors(links.CONFIRM, data["token"]))
 
 
 @registrations_blp.route("/cancel")
@@ -188,7 +193,7 @@ class Cancel(MethodView):
     @registrations_blp.response(200, RegistrationStatusSchema)
     def post(self, data):
         """Cancel a registration by its signed link"""
-        return domain.cancel(_token_errors(links.CANCEL, data["token"]))
+        return lifecycle.cancel(_token_errors(links.CANCEL, data["token"]))
 
 
 @registrations_blp.route("/<string:reg_id>/approve")
@@ -197,7 +202,7 @@ class Approve(MethodView):
     @registrations_blp.response(200, RegistrationStatusSchema)
     def post(self, reg_id):
         """Approve a registration awaiting approval (organizer)"""
-        return domain.approve(own_registration(reg_id))
+        return lifecycle.approve(own_registration(reg_id))
 
 
 @registrations_blp.route("/<string:reg_id>/reject")
@@ -206,7 +211,7 @@ class Reject(MethodView):
     @registrations_blp.response(200, RegistrationStatusSchema)
     def post(self, reg_id):
         """Reject a registration; its seats go to the waiting list (organizer)"""
-        return domain.reject(own_registration(reg_id))
+        return lifecycle.reject(own_registration(reg_id))
 
 
 @registrations_blp.route("/<string:reg_id>/check-in")
@@ -215,20 +220,17 @@ class CheckIn(MethodView):
     @registrations_blp.response(200, RegistrationStatusSchema)
     def post(self, reg_id):
         """Mark a confirmed registrant as present (organizer)"""
-        return domain.check_in(own_registration(reg_id))
+        return lifecycle.check_in(own_registration(reg_id))
 
 
 @people_blp.route("/<path:email>")
 class Person(MethodView):
     @auth
+    @people_blp.arguments(PersonPathSchema, location="path")
     @people_blp.response(200, ErasureSchema)
-    def delete(self, email):
+    def delete(self, person, email):
         """Erase a person's registrations for your events, and their mails in notifications"""
-        try:
-            email = fields.Email().deserialize(email)
-        except ValidationError as exc:
-            abort(422, message="Some fields are not valid.", errors={"email": exc.messages})
-        return domain.erase_person(organizer().id, email)
+        return privacy.erase_person(organizer().id, person["email"])
 
 
 BLUEPRINTS = (events_blp, registrations_blp, people_blp)

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import uuid
 
-from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from shared import contract
 
-from . import domain
+from .domain.errors import RegistrationError
+from .domain.messages import INFORMED_STATUSES, REPLICA_EVENT, facts_of, links_of, registrant_of
 from .models import EventReplica, Mailing, Registration, db, outbox
 
 # people who confirmed their address and still have a say on the event
 AUDIENCE_STATUSES = {
-    "all": domain.INFORMED_STATUSES,
+    "all": INFORMED_STATUSES,
     "confirmed": ("confirmed",),
     "waitlisted": ("waitlisted",),
-    "session": domain.INFORMED_STATUSES,
+    "session": INFORMED_STATUSES,
 }
 
 
@@ -41,11 +41,11 @@ def audience(row: EventReplica, name: str, session_id: int | None) -> list[Regis
 def _check(row: EventReplica, data: dict) -> None:
     sessions = {s["id"] for s in row.data.get("sessions") or []}
     if data["audience"] == "session" and data.get("session_id") not in sessions:
-        abort(422, message="Some fields are not valid.",
-              errors={"session_id": ["Choose a session of this event."]})
+        raise RegistrationError(422, "validation_error", "Some fields are not valid.",
+                                errors={"session_id": ["Choose a session of this event."]})
     if data["audience"] != "session" and data.get("session_id") is not None:
-        abort(422, message="Some fields are not valid.",
-              errors={"session_id": ["A session is only chosen for the audience “session”."]})
+        raise RegistrationError(422, "validation_error", "Some fields are not valid.",
+                                errors={"session_id": ["A session is only chosen for the audience “session”."]})
 
 
 def _earlier(event_id: int, key: str | None) -> Mailing | None:
@@ -64,8 +64,8 @@ def send(row: EventReplica, data: dict, by: dict | None, key: str | None) -> Mai
         return earlier
     people = audience(row, data["audience"], data.get("session_id"))
     if not people:
-        abort(422, message="Nobody in this audience would get the message.", code="no_recipients",
-              errors={"audience": ["Nobody in this audience yet."]})
+        raise RegistrationError(422, "no_recipients", "Nobody in this audience would get the message.",
+                                "audience", errors={"audience": ["Nobody in this audience yet."]})
     mailing = Mailing(id=uuid.uuid4().hex, event_id=row.id, audience=data["audience"],
                       session_id=data.get("session_id"), subject=data["subject"].strip(), body=data["body"].strip(),
                       recipients=len(people), sent_by=by, idempotency_key=key)
@@ -73,9 +73,9 @@ def send(row: EventReplica, data: dict, by: dict | None, key: str | None) -> Mai
     for reg in people:
         outbox.put(contract.ORGANIZER_MAIL, {
             "mailing_id": mailing.id, "audience": mailing.audience, "subject": mailing.subject,
-            "body": mailing.body, "sent_by": by, "registrant": domain.registrant_of(reg),
-            "registration": domain.facts_of(reg), "event": row.data, "links": domain.links_of(reg),
-        }, prevalidated=domain.REPLICA_EVENT)
+            "body": mailing.body, "sent_by": by, "registrant": registrant_of(reg),
+            "registration": facts_of(reg), "event": row.data, "links": links_of(reg),
+        }, prevalidated=REPLICA_EVENT)
     try:
         db.session.commit()
     except IntegrityError:  # a twin request with the same key committed first

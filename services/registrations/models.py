@@ -1,7 +1,7 @@
 """Registrations, the seats they hold, and the local replica of each event.
 
 Seats live in `seat_pools`: one row per event (its capacity) and one per session that is
-booked on its own. A reservation is one guarded UPDATE on such a row (see domain.reserve),
+booked on its own. A reservation is one guarded UPDATE on such a row (see domain/seats.py),
 so the database, not the application, decides who gets the last seat.
 """
 from __future__ import annotations

@@ -11,16 +11,15 @@ records who acted; a plain API token records nobody.
 """
 from __future__ import annotations
 
-from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from shared.auth import acting_member
 
 from . import mailings, organizer_actions
 from .api import auth, own_event, own_registration, verify_token
-from .schemas import (MailingCreateSchema, MailingSchema, OrganizerCancelSchema, PromoteSchema,
-                      RegistrationStatusSchema, RegistrationSummarySchema)
+from .schemas import (IdempotencyHeaderSchema, MailingCreateSchema, MailingSchema, OrganizerCancelSchema,
+                      PromoteSchema, RegistrationStatusSchema, RegistrationSummarySchema)
 
 decisions_blp = Blueprint("organizer_decisions", __name__, url_prefix="/api/v1/registrations",
                           description="Organizer: cancel a registration, promote from the waiting list")
@@ -30,17 +29,6 @@ event_blp = Blueprint("organizer_event", __name__, url_prefix="/api/v1/events",
 
 def member() -> dict | None:
     return acting_member(verify_token)
-
-
-def idempotency_key() -> str | None:
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return None
-    key = key.strip()
-    if not (1 <= len(key) <= 200) or not key.isprintable():
-        abort(422, message="Some fields are not valid.",
-              errors={"Idempotency-Key": ["Use 1 to 200 printable characters."]})
-    return key
 
 
 @decisions_blp.route("/<string:reg_id>/cancel-by-organizer")
@@ -82,10 +70,11 @@ class Mailings(MethodView):
 
     @auth
     @event_blp.arguments(MailingCreateSchema)
+    @event_blp.arguments(IdempotencyHeaderSchema, location="headers")
     @event_blp.response(202, MailingSchema)
-    def post(self, data, event_id):
+    def post(self, data, headers, event_id):
         """Write to an audience of the registrants; notifications mails each of them"""
-        return mailings.send(own_event(event_id), data, member(), idempotency_key())
+        return mailings.send(own_event(event_id), data, member(), headers["key"])
 
 
 BLUEPRINTS = (decisions_blp, event_blp)

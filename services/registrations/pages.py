@@ -1,5 +1,5 @@
 """The public HTML pages: the list, an event with its sign-up form, "check your inbox",
-confirm and cancel. They use the same rules as the API (domain.sign_up), work without
+confirm and cancel. They use the same rules as the API (domain/signup.py), work without
 JavaScript, and speak German or English (the event's language unless ?lang= says otherwise).
 
 GET  /                       upcoming events
@@ -20,10 +20,13 @@ from werkzeug.exceptions import HTTPException
 
 from shared.db import utcnow
 
-from . import catalog, domain, i18n, links
+from . import catalog, i18n, links
+from .domain import lifecycle, seats, signup
+from .domain.errors import RegistrationError
+from .domain.seats import choosable_sessions, per_session
 from .models import EventReplica, Registration, db
 from .ratelimit import limiter, signup_limit, token_limit
-from .replica import choosable_sessions, parse_time, per_session, public_event
+from .replica import parse_time, public_event
 from .schemas import RegistrationCreateSchema
 
 log = logging.getLogger(__name__)
@@ -91,7 +94,7 @@ def index():
     rows = db.session.execute(
         select(EventReplica).where(EventReplica.status == "published", EventReplica.ends_at >= utcnow())
         .order_by(EventReplica.starts_at, EventReplica.id).limit(200)).scalars().all()
-    items = [{"event": r.data, "seats": domain.availability(r), "state": registration_state(r)} for r in rows]
+    items = [{"event": r.data, "seats": seats.availability(r), "state": registration_state(r)} for r in rows]
     return page("index.html", lang=lang, items=items)
 
 
@@ -125,8 +128,9 @@ def _form_data(event: dict) -> tuple[dict, dict]:
 def _event_page(row: EventReplica, lang: str, *, status: int = 200, values: dict | None = None,
                 errors: dict | None = None, notice: str | None = None):
     event = row.data
-    seats = domain.availability(row)
-    return page("event.html", status, lang=lang, event=event, row=row, seats=seats, reach=catalog.event_extras(row, seats),
+    numbers = seats.availability(row)
+    return page("event.html", status, lang=lang, event=event, row=row, seats=numbers,
+                reach=catalog.event_extras(row, numbers),
                 state=registration_state(row), per_session=per_session(event),
                 choosable=[s for s in choosable_sessions(event) if parse_time(s["starts_at"]) > utcnow()],
                 form=CsrfForm(), values=values or {"companions": "0", "session_ids": [], "answers": {}},
@@ -170,17 +174,15 @@ def sign_up(event_id: int):
         return _event_page(row, lang, status=422, values=values, errors=_translate_errors(exc.messages, lang),
                            notice=t("form_errors"))
     try:
-        answer = domain.sign_up(row, data)
-    except HTTPException as exc:
-        body = getattr(exc, "data", None) or {}
-        if exc.code == 422:
+        answer = signup.sign_up(row, data)
+    except RegistrationError as exc:
+        if exc.status == 422:
             return _event_page(row, lang, status=422, values=values,
-                               errors=_translate_errors(body.get("errors") or {}, lang), notice=t("form_errors"))
-        if exc.code == 409:
-            code = body.get("code")
+                               errors=_translate_errors(exc.errors, lang), notice=t("form_errors"))
+        if exc.status == 409:
             text = {"event_full": t("full"), "registration_closed": t("closed"), "event_cancelled":
                     t("cancelled_event"), "registration_not_open": t("not_open"),
-                    "registration_not_needed": t("no_registration")}.get(code, body.get("message"))
+                    "registration_not_needed": t("no_registration")}.get(exc.code, exc.message)
             return _event_page(row, lang, status=409, values=values, notice=text)
         raise
     return redirect(url_for("pages.inbox", event_id=event_id, lang=lang,
@@ -230,9 +232,9 @@ def confirm(token: str):
         return problem
     lang, event = _reg_language(reg_id)
     try:
-        answer = domain.confirm(reg_id)
-    except HTTPException as exc:
-        return _status_message(exc.code, (getattr(exc, "data", None) or {}).get("code"), lang, event)
+        answer = lifecycle.confirm(reg_id)
+    except RegistrationError as exc:
+        return _status_message(exc.status, exc.code, lang, event)
     return page("confirmed.html", lang=lang, reg_status=answer["status"], event=event)
 
 
@@ -255,9 +257,9 @@ def cancel(token: str):
         return page("cancel.html", 200 if request.method == "GET" else 400, lang=lang, event=event, form=form,
                     token=token, notice=None if request.method == "GET" else t("csrf"))
     try:
-        domain.cancel(reg_id)
-    except HTTPException as exc:
-        return _status_message(exc.code, (getattr(exc, "data", None) or {}).get("code"), lang, event)
+        lifecycle.cancel(reg_id)
+    except RegistrationError as exc:
+        return _status_message(exc.status, exc.code, lang, event)
     return page("message.html", lang=lang, title=t("cancelled_title"), text=t("cancelled_text"), event=event)
 
 
@@ -286,8 +288,18 @@ def html_crash(exc: Exception):
 
 @bp.errorhandler(HTTPException)
 def html_error(exc: HTTPException):
+    return _error_page(exc.code or 500, exc.description)
+
+
+@bp.errorhandler(RegistrationError)
+def html_domain_error(exc: RegistrationError):
+    """What the domain refused outside a form (no such event, events service down)."""
+    return _error_page(exc.status, exc.message)
+
+
+def _error_page(status: int, fallback: str | None):
     lang = i18n.pick_language(request.args.get("lang"), None, request.accept_languages)
     t = i18n.translator(lang)
     text = {404: t("not_found"), 413: t("too_large"), 429: t("too_many"),
-            503: t("unavailable")}.get(exc.code, exc.description)
-    return page("message.html", exc.code or 500, lang=lang, title=t("error_title"), text=text)
+            503: t("unavailable")}.get(status, fallback)
+    return page("message.html", status, lang=lang, title=t("error_title"), text=text)

@@ -12,15 +12,16 @@ from datetime import datetime
 
 import requests
 from flask import current_app
-from flask_smorest import abort
 from marshmallow import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from shared.contract import SnapshotEventSchema
 from shared.db import utcnow
 
-from .models import EventReplica, SeatPool, db
+from .domain.errors import RegistrationError
+from .domain.seats import sync_pools
+from .models import EventReplica, db
 
 log = logging.getLogger(__name__)
 
@@ -53,38 +54,6 @@ def _remember_miss(event_id: int) -> None:
 
 def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-# ---- what an event's policy means for seats ------------------------------------------------
-def choosable_sessions(event: dict) -> list[dict]:
-    """Sessions a person signs up for one by one (registration != "none")."""
-    return [s for s in event.get("sessions") or [] if s.get("registration") != "none"]
-
-
-def per_session(event: dict) -> bool:
-    """Seats are taken per chosen session when some bookable session has its own capacity
-    (the Kiel week: eight seats each morning); otherwise one registration covers the event."""
-    return any(s.get("capacity") is not None for s in choosable_sessions(event))
-
-
-def sync_pools(event: dict) -> list[int]:
-    """Create/update the seat pools of an event; returns ids of pools whose capacity grew."""
-    wanted = {0: event["registration"].get("capacity")}
-    if per_session(event):
-        wanted = {s["id"]: s.get("capacity") for s in choosable_sessions(event)}
-    existing = {p.session_id: p for p in db.session.execute(
-        select(SeatPool).where(SeatPool.event_id == event["id"])).scalars()}
-    grown = []
-    for session_id, capacity in wanted.items():
-        pool = existing.get(session_id)
-        if pool is None:
-            db.session.add(SeatPool(event_id=event["id"], session_id=session_id, capacity=capacity, taken=0))
-        elif pool.capacity != capacity:
-            if capacity is None or (pool.capacity is not None and capacity > pool.capacity):
-                grown.append(pool.id)
-            pool.capacity = capacity
-    db.session.flush()
-    return grown
 
 
 # ---- storing snapshots ---------------------------------------------------------------------
@@ -129,6 +98,11 @@ def store(event: dict, revision: int) -> tuple[EventReplica | None, EventReplica
     return before, row, True
 
 
+def _events_unavailable() -> RegistrationError:
+    return RegistrationError(503, "events_unavailable",
+                             "This event cannot be loaded right now; please try again in a minute.")
+
+
 def fetch(event_id: int) -> EventReplica | None:
     """Ask the events service for an event we have never heard of; None if it does not exist."""
     url = f"{current_app.config['EVENTS_URL']}/api/v1/events/{event_id}"
@@ -145,20 +119,17 @@ def fetch(event_id: int) -> EventReplica | None:
                         event_id, attempt + 1, exc)
             response = None
     if response is None or response.status_code >= 500:
-        abort(503, message="This event cannot be loaded right now; please try again in a minute.",
-              code="events_unavailable")
+        raise _events_unavailable()
     if response.status_code == 404:
         _remember_miss(event_id)
         return None
     if response.status_code != 200:
-        abort(503, message="This event cannot be loaded right now; please try again in a minute.",
-              code="events_unavailable")
+        raise _events_unavailable()
     try:
         event = SnapshotEventSchema().load(response.json())
     except (ValidationError, ValueError) as exc:
         log.error("events service sent an unreadable event %s: %s", event_id, exc)
-        abort(503, message="This event cannot be loaded right now; please try again in a minute.",
-              code="events_unavailable")
+        raise _events_unavailable() from exc
     event = response.json()  # keep it exactly as sent (extra fields pass through)
     revision = int(event.get("revision") or 1)
     _, row, _ = store(event, revision)
@@ -182,5 +153,5 @@ def public_event(event_id: int) -> EventReplica:
     """A published or cancelled event; drafts and unknown ids are 404."""
     row = get_event(event_id)
     if row is None or row.status == "draft":
-        abort(404, message="No such event.")
+        raise RegistrationError(404, "not_found", "No such event.")
     return row

@@ -120,6 +120,34 @@ class RegistrationQueryArgsSchema(Schema):
                                 metadata={"description": "only registrations for this session"})
 
 
+KEY_RULE = "Use 1 to 200 printable characters."
+
+
+class _StrippedString(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+def _printable(value: str) -> None:
+    if not value.isprintable():
+        raise ValidationError(KEY_RULE)
+
+
+class IdempotencyHeaderSchema(Schema):
+    """The sign-up's optional Idempotency-Key header: the same key and body again get the first answer."""
+
+    class Meta:
+        unknown = EXCLUDE  # every other header
+
+    key = _StrippedString(data_key="Idempotency-Key", load_default=None,
+                          validate=[validate.Length(min=1, max=200, error=KEY_RULE), _printable])
+
+
+class PersonPathSchema(_Strict):
+    """The person to erase, by the address in the URL."""
+    email = fields.Email(required=True)
+
+
 class ErasureSchema(_Strict):
     erased = fields.Integer()
     event_ids = fields.List(fields.Integer())

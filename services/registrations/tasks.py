@@ -12,7 +12,7 @@ import logging
 from shared import contract
 from shared.outbox import Inbox
 
-from . import domain
+from .domain import lifecycle, privacy, snapshots
 from .models import ProcessedMessage, db
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ APPLY_RETENTION = "registrations.apply_retention"
 
 def consume_snapshot(message: dict) -> bool:
     return inbox.consume(contract.EVENT_SNAPSHOT, message,
-                         lambda data: domain.apply_snapshot(data, message["event"]))
+                         lambda data: snapshots.apply_snapshot(data, message["event"]))
 
 
 def register_tasks(celery, app) -> None:
@@ -36,11 +36,11 @@ def register_tasks(celery, app) -> None:
 
     @celery.task(name=EXPIRE_HOLDS, shared=False)
     def expire_holds():
-        return domain.expire_due()
+        return lifecycle.expire_due()
 
     @celery.task(name=APPLY_RETENTION, shared=False)
     def apply_retention():
-        return domain.apply_retention()
+        return privacy.apply_retention()
 
     celery.conf.beat_schedule.update({
         EXPIRE_HOLDS: {"task": EXPIRE_HOLDS, "schedule": app.config["EXPIRY_SWEEP_SECONDS"]},

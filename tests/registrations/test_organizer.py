@@ -2,7 +2,7 @@ import csv
 import io
 from datetime import timedelta
 
-from services.registrations import domain
+from services.registrations.domain import privacy
 from services.registrations.models import EventReplica, IdempotencyKey, Registration, db
 from shared import contract
 from shared.db import utcnow
@@ -83,12 +83,12 @@ def test_retention_removes_personal_data_after_the_event(client, app, events_liv
         db.session.add(IdempotencyKey(key="old", request_hash="x" * 64, status_code=202, response={},
                                       created_at=utcnow() - timedelta(days=2)))
         db.session.commit()
-        assert domain.apply_retention() == 1
+        assert privacy.apply_retention() == 1
         kept = db.session.get(Registration, reg["id"])
         assert kept.name == "" and kept.email == "" and kept.answers == {} and kept.anonymized_at
         assert kept.status == "confirmed"  # numbers stay for the statistics
         assert db.session.get(IdempotencyKey, "old") is None
-        assert domain.apply_retention() == 0
+        assert privacy.apply_retention() == 0
         db.session.remove()
     # the cancel link of an anonymized registration leads nowhere
     from tests.registrations.conftest import cancel_token

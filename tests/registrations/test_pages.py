@@ -110,12 +110,12 @@ def test_pages_send_protective_headers(client, app, events_live, token):
 
 
 def test_a_crash_on_a_page_is_an_html_500_without_internals(client, app, events_live, token, monkeypatch):
-    from services.registrations import domain
+    from services.registrations.domain import seats
     event = make_event(events_live, app, token)
 
     def broken(row):
         raise RuntimeError("secret internals")
-    monkeypatch.setattr(domain, "availability", broken)
+    monkeypatch.setattr(seats, "availability", broken)
     response = client.get(f"/events/{event['id']}")
     assert response.status_code == 500 and response.mimetype == "text/html"
     assert "secret internals" not in response.get_data(as_text=True)

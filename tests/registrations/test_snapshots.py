@@ -122,11 +122,11 @@ def test_outbox_row_is_written_with_the_registration_even_when_the_broker_is_dow
 def test_a_failing_transaction_leaves_neither_registration_nor_message(app, client, events_live, token,
                                                                        monkeypatch):
     event = make_event(events_live, app, token)
-    from services.registrations import domain
+    from services.registrations.domain import signup
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(domain, "announce_thresholds", broken)
+    monkeypatch.setattr(signup, "announce_thresholds", broken)
     response = sign_up(client, event["id"])
     assert response.status_code == 500
     assert "disk full" not in response.get_data(as_text=True)

@@ -2,7 +2,8 @@ from datetime import timedelta
 
 from itsdangerous import URLSafeTimedSerializer
 
-from services.registrations import domain, links
+from services.registrations import links
+from services.registrations.domain import lifecycle
 from services.registrations.models import Registration, db
 from shared import contract
 from shared.db import utcnow
@@ -78,7 +79,7 @@ def test_unconfirmed_hold_expires_and_frees_its_seats(client, app, events_live, 
     assert registration(app, waiting.json["id"]).status == "waitlisted"
     _age(app, first, 1)
     with app.app_context():
-        assert domain.expire_due() == 1
+        assert lifecycle.expire_due() == 1
         db.session.remove()
     assert registration(app, first).status == "expired"
     assert mails_to(app, "a@example.org")[-1]["kind"] == "expired"
