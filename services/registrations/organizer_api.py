@@ -1,5 +1,6 @@
 """Organizer endpoints of the workspace's registrations and messages pages (URL map):
 
+GET  /api/v1/registrations/<id>                         one registration as its organizer sees it
 POST /api/v1/registrations/<id>/cancel-by-organizer     {note?}: cancel; the registrant is mailed the note
 POST /api/v1/registrations/<id>/promote                 {beyond_capacity?}: seat one person of the waiting list
 GET  /api/v1/events/<event_id>/registrations/summary    people per status, checked in, seats
@@ -19,7 +20,7 @@ from shared.auth import acting_member
 from . import mailings, organizer_actions
 from .api import auth, own_event, own_registration, verify_token
 from .schemas import (IdempotencyHeaderSchema, MailingCreateSchema, MailingSchema, OrganizerCancelSchema,
-                      PromoteSchema, RegistrationStatusSchema, RegistrationSummarySchema)
+                      PromoteSchema, RegistrationSchema, RegistrationStatusSchema, RegistrationSummarySchema)
 
 decisions_blp = Blueprint("organizer_decisions", __name__, url_prefix="/api/v1/registrations",
                           description="Organizer: cancel a registration, promote from the waiting list")
@@ -29,6 +30,15 @@ event_blp = Blueprint("organizer_event", __name__, url_prefix="/api/v1/events",
 
 def member() -> dict | None:
     return acting_member(verify_token)
+
+
+@decisions_blp.route("/<string:reg_id>")
+class OneRegistration(MethodView):
+    @auth
+    @decisions_blp.response(200, RegistrationSchema)
+    def get(self, reg_id):
+        """One registration (organizer)"""
+        return own_registration(reg_id)
 
 
 @decisions_blp.route("/<string:reg_id>/cancel-by-organizer")
