@@ -25,7 +25,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
-from shared.auth import RemoteOrganizerVerifier, organizer_required, require_organizer
+from shared.auth import RemoteOrganizerVerifier, acting_member, organizer_required, require_organizer
 from shared.errors import error_response
 
 from . import links
@@ -202,7 +202,7 @@ class Approve(MethodView):
     @registrations_blp.response(200, RegistrationStatusSchema)
     def post(self, reg_id):
         """Approve a registration awaiting approval (organizer)"""
-        return lifecycle.approve(own_registration(reg_id))
+        return lifecycle.approve(own_registration(reg_id), acting_member(verify_token))
 
 
 @registrations_blp.route("/<string:reg_id>/reject")
@@ -211,7 +211,7 @@ class Reject(MethodView):
     @registrations_blp.response(200, RegistrationStatusSchema)
     def post(self, reg_id):
         """Reject a registration; its seats go to the waiting list (organizer)"""
-        return lifecycle.reject(own_registration(reg_id))
+        return lifecycle.reject(own_registration(reg_id), acting_member(verify_token))
 
 
 @registrations_blp.route("/<string:reg_id>/check-in")
@@ -220,7 +220,7 @@ class CheckIn(MethodView):
     @registrations_blp.response(200, RegistrationStatusSchema)
     def post(self, reg_id):
         """Mark a confirmed registrant as present (organizer)"""
-        return lifecycle.check_in(own_registration(reg_id))
+        return lifecycle.check_in(own_registration(reg_id), acting_member(verify_token))
 
 
 @people_blp.route("/<path:email>")

@@ -101,3 +101,44 @@ def test_summary_counts_people_per_status(client, app, events_live, token, other
     assert summary["checked_in"] == 1 and summary["active"] == 4
     assert summary["seats"]["capacity"] == 2 and summary["seats"]["taken"] == 2 and summary["seats"]["waitlist"] == 1
     assert not [p for p in outbox(app, contract.REGISTRATION_MAIL) if p["kind"] == "cancelled_by_organizer"]
+
+
+def member_session(events_live, organizer_name: str, email: str, name: str) -> str:
+    """A workspace member's session token, issued by the real events service."""
+    from services.events import members
+    from services.events.cli import add_member
+    from services.events.models import db as events_db
+    with events_live.app.app_context():
+        add_member(organizer_name, email, name=name)
+        token = members.start_session(members.active_by_email(email)[0])
+        events_db.session.commit()
+        events_db.session.remove()
+    return token
+
+
+def test_a_members_decisions_record_who_acted(client, app, events_live, token):
+    event = make_event(events_live, app, token, registration={"capacity": 2, "approval": True})
+    anne = member_session(events_live, "Landeshauptstadt Kiel – Referat Kreative Stadt", "anne@example.org",
+                          "Anne Beispiel")
+    me = client.get("/api/v1/events/%d/registrations" % event["id"], headers=auth(anne))
+    assert me.status_code == 200  # a member session token works like an organizer token
+    a = sign_up_and_confirm(client, app, event["id"], "a@example.org")
+    b = sign_up_and_confirm(client, app, event["id"], "b@example.org")
+    c = sign_up_and_confirm(client, app, event["id"], "c@example.org")
+    w = sign_up_and_confirm(client, app, event["id"], "w@example.org")
+    assert w["status"] == "waitlisted"
+    for reg, action in ((a, "approve"), (a, "check-in"), (b, "reject"), (c, "cancel-by-organizer")):
+        answer = client.post(f"/api/v1/registrations/{reg['id']}/{action}", json={}, headers=auth(anne))
+        assert answer.status_code == 200, (action, answer.json)
+    anne_ref = {"id": registration(app, a["id"]).decided_by["id"], "name": "Anne Beispiel"}
+    assert registration(app, a["id"]).decided_by == anne_ref
+    assert registration(app, a["id"]).checked_in_by == anne_ref
+    assert registration(app, b["id"]).decided_by == anne_ref
+    assert registration(app, c["id"]).cancelled_by == anne_ref
+    # the waiting list moved up into the freed seats; the one promoted by hand names Anne
+    shown = client.get(f"/api/v1/registrations/{a['id']}", headers=auth(anne)).json
+    assert shown["checked_in_by"] == anne_ref and shown["email"] == "a@example.org"
+    sent = client.post(f"/api/v1/events/{event['id']}/mailings", headers=auth(anne),
+                       json={"audience": "confirmed", "subject": "Hallo", "body": "Bis bald"})
+    assert sent.status_code == 202 and sent.json["sent_by"] == anne_ref
+    assert [p["sent_by"] for p in outbox(app, contract.ORGANIZER_MAIL)] == [anne_ref]

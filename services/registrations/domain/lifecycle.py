@@ -149,35 +149,38 @@ def expire_due(limit: int = 500) -> int:
 
 
 # ---- the organizer -------------------------------------------------------------------------
-def approve(reg: Registration) -> dict:
+# `by` below: the workspace member ({id, name}) who decided; None for a plain API token
+
+def approve(reg: Registration, by: dict | None = None) -> dict:
     if reg.status == "confirmed":
         return result(reg)
     if reg.status != "pending_approval":
         raise RegistrationError(409, "not_pending_approval", "Only a registration awaiting approval can be "
                                                              f"approved (it is {reg.status}).")
-    if transition(reg, ["pending_approval"], "confirmed", decided_at=utcnow()):
+    if transition(reg, ["pending_approval"], "confirmed", decided_at=utcnow(), decided_by=by):
         mail(reg, replica_of(reg).data, "confirmed")
     db.session.commit()
     return result(reg)
 
 
-def reject(reg: Registration) -> dict:
+def reject(reg: Registration, by: dict | None = None) -> dict:
     if reg.status == "rejected":
         return result(reg)
     if reg.status not in ACTIVE_STATUSES:
         raise _already(reg)
-    if not end(reg, "rejected", mail_kind="rejected", decided_at=utcnow()):
+    if not end(reg, "rejected", mail_kind="rejected", decided_at=utcnow(), decided_by=by):
         raise RegistrationError(409, "conflict", "The registration changed meanwhile; please reload.")
     db.session.commit()
     return result(reg)
 
 
-def check_in(reg: Registration) -> dict:
+def check_in(reg: Registration, by: dict | None = None) -> dict:
     if reg.status != "confirmed":
         raise RegistrationError(409, "not_confirmed", "Only a confirmed registration can be checked in "
                                                       f"(it is {reg.status}).")
     if reg.checked_in_at is None:
         reg.checked_in_at = utcnow()
+        reg.checked_in_by = by
         reg.updated_at = utcnow()
         db.session.commit()
     return {**result(reg), "checked_in_at": reg.checked_in_at}
