@@ -69,8 +69,9 @@ def test_the_tiny_rathaus_week_is_created_in_the_browser_published_and_public(wo
 
     text = public_page_text(page, workspace, event_id)
     assert "Tiny Rathaus in Dietrichsdorf – zweite Testwoche" in text
-    assert text.count("Ideenschmiede Tiny Rathaus") == 5
-    assert "8 von 8" in text
+    # listed once under "Termine" (with its free seats) and once to choose in the sign-up form
+    assert text.count("Ideenschmiede Tiny Rathaus") == 10
+    assert text.count("Freie Plätze: 8 von 8") == 5
     assert "Anmeldeschluss" in text and "Anne Czichowski" in text and "Referat Kreative Stadt" in text
 
 

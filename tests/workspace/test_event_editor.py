@@ -83,20 +83,31 @@ def test_add_another_row_returns_the_form_with_one_more_row_and_saves_nothing(wo
     assert my_events(workspace, org) == []
 
 
-def test_api_errors_appear_at_their_fields_the_input_is_kept_and_nothing_is_saved(workspace, org, owner):
-    bad = {**TINY, "ends_at": "2030-09-15T16:00", "venue-postal_code": "!", "contacts-1-email": "kreativ@",
-           "sessions-0-ends_at": "2030-09-16T09:00", "contacts-0-remove": "y"}
+def test_api_field_errors_appear_at_their_fields_the_input_is_kept_and_nothing_is_saved(workspace, org, owner):
+    bad = {**TINY, "venue-postal_code": "!", "contacts-1-email": "kreativ@", "contacts-0-remove": "y"}
     response = post_editor(owner, "/events/new", bad)
     html = response.data.decode()
     assert response.status_code == 422
-    assert "vor" in field_error(html, "ends_at") or "before" in field_error(html, "ends_at")
-    assert field_error(html, "venue-postal_code")
+    assert "Postleitzahl" in field_error(html, "venue-postal_code")
     # the second contact row is the first one sent (the first was removed): the error is on row 2
     assert field_error(html, "contacts-1-email")
     assert 'id="contacts-0-email-error"' not in html
-    assert field_error(html, "sessions-0-ends_at") or field_error(html, "sessions-0-starts_at")
     assert 'value="Tiny Rathaus in Dietrichsdorf"' in html and "Sophie Mirpourian" in html
     assert 'class="error-summary"' in html
+    assert my_events(workspace, org) == []
+
+
+def test_inconsistent_times_are_reported_at_the_times(workspace, org, owner):
+    bad = {**TINY, "sessions-1-title": "Open Hour", "sessions-1-starts_at": "2030-09-21T13:00",
+           "sessions-1-ends_at": "2030-09-21T16:00", "sessions-0-ends_at": "2030-09-16T09:00",
+           "registration-closes_at": "2030-09-25T09:00"}
+    html = post_editor(owner, "/events/new", bad).data.decode()
+    assert "vor" in field_error(html, "sessions-0-ends_at")
+    assert field_error(html, "sessions-1-starts_at")
+    assert field_error(html, "registration-closes_at")
+    html = post_editor(owner, "/events/new", {**TINY, "ends_at": "2030-09-15T16:00"}).data.decode()
+    assert "vor" in field_error(html, "ends_at")
+    assert 'value="2030-09-15T16:00"' in html
     assert my_events(workspace, org) == []
 
 

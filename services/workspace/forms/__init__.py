@@ -20,6 +20,26 @@ GERMAN = {
     "Not a valid datetime.": "Bitte ein gültiges Datum mit Uhrzeit angeben.",
     "Not a valid URL.": "Bitte eine gültige Adresse (URL) angeben.",
     "Must be greater than or equal to 0.": "Bitte eine Zahl ab 0 angeben.",
+    # the events API's judgement of an event (services/events/schemas.py)
+    "Not a postal code.": "Das ist keine Postleitzahl.",
+    "Not a phone number.": "Das ist keine Telefonnummer.",
+    "Unknown time zone; use an IANA name such as Europe/Berlin.":
+        "Unbekannte Zeitzone; bitte einen Namen wie Europe/Berlin angeben.",
+    "The event cannot end before it starts.": "Die Veranstaltung kann nicht vor ihrem Beginn enden.",
+    "An in_person event needs a venue.": "Eine Veranstaltung vor Ort braucht einen Ort.",
+    "An hybrid event needs a venue.": "Eine hybride Veranstaltung braucht einen Ort.",
+    "The registration deadline cannot be after the event's end.":
+        "Der Anmeldeschluss kann nicht nach dem Ende der Veranstaltung liegen.",
+    "Registration must open before it closes.": "Die Anmeldung muss vor dem Anmeldeschluss öffnen.",
+    "Registration cannot open after the event's end.": "Die Anmeldung kann nicht nach dem Ende öffnen.",
+    "Question keys must be unique.": "Jede Frage braucht einen eigenen Schlüssel.",
+    "A choice question needs at least two options.": "Eine Auswahlfrage braucht mindestens zwei Möglichkeiten.",
+    "The session cannot end before it starts.": "Der Termin kann nicht vor seinem Beginn enden.",
+    "The session lies outside the event's start and end.": "Der Termin liegt außerhalb von Beginn und Ende.",
+    "The agenda item lies outside the event's start and end.":
+        "Der Programmpunkt liegt außerhalb von Beginn und Ende.",
+    "The agenda item cannot end before it starts.": "Der Programmpunkt kann nicht vor seinem Beginn enden.",
+    "Unknown series.": "Unbekannte Reihe.",
 }
 
 

@@ -60,12 +60,28 @@ def _series_fields(form) -> dict:
             "series_position": form.series.form.position.data}
 
 
+def _changes(event: dict, data: dict) -> dict:
+    """The top-level fields of `data` that differ from the stored event, both read through the
+    same form so that formatting alone is no change (lists and objects go whole: a PATCH
+    replaces them)."""
+    stored_form = EventForm(formdata=None, data=form_data(event))
+    stored, _ = body(stored_form)
+    stored.update(_series_fields(stored_form))
+    return {key: value for key, value in data.items() if stored.get(key) != value}
+
+
 def _save(client: EventEditorClient, form, event: dict | None) -> dict:
     """Send the form to the API: create or replace the event, then a new series if asked."""
     data, rows = body(form)
     data.update(_series_fields(form))
+    if event:
+        # only what changed: the event's history then names the fields the member touched
+        data = _changes(event, data)
     try:
-        saved = client.update_event(event["id"], data) if event else client.create_event(data)
+        if not event:
+            saved = client.create_event(data)
+        else:
+            saved = client.update_event(event["id"], data) if data else event
     except ApiError as error:
         if error.status != 422:
             raise
