@@ -15,14 +15,18 @@ def create_app(config: dict | None = None):
     app, api = build_app("events", __name__, title="civic-events: events", db=db, migrations_dir=MIGRATIONS,
                          service_defaults=service_defaults(), config=config, outbox=outbox)
     from .api import BLUEPRINTS
+    from .api_calendar import BLUEPRINTS as CALENDAR_BLUEPRINTS
     from .api_copies import BLUEPRINTS as COPY_BLUEPRINTS
     from .api_import import BLUEPRINTS as IMPORT_BLUEPRINTS
+    from .api_organizers import BLUEPRINTS as ORGANIZER_BLUEPRINTS
+    from .api_series import BLUEPRINTS as SERIES_BLUEPRINTS
     from .embedding import BLUEPRINTS as EMBEDDING_BLUEPRINTS
     from .history_api import BLUEPRINTS as HISTORY_BLUEPRINTS
     from .members_api import BLUEPRINTS as MEMBER_BLUEPRINTS
     from .sign_in_api import BLUEPRINTS as SIGN_IN_BLUEPRINTS
-    for blueprint in (*BLUEPRINTS, *COPY_BLUEPRINTS, *MEMBER_BLUEPRINTS, *SIGN_IN_BLUEPRINTS, *HISTORY_BLUEPRINTS,
-                      *EMBEDDING_BLUEPRINTS, *IMPORT_BLUEPRINTS):
+    for blueprint in (*BLUEPRINTS, *SERIES_BLUEPRINTS, *CALENDAR_BLUEPRINTS, *ORGANIZER_BLUEPRINTS, *COPY_BLUEPRINTS,
+                      *MEMBER_BLUEPRINTS, *SIGN_IN_BLUEPRINTS, *HISTORY_BLUEPRINTS, *EMBEDDING_BLUEPRINTS,
+                      *IMPORT_BLUEPRINTS):
         api.register_blueprint(blueprint)
     from .cli import register_commands
     register_commands(app)

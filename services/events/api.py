@@ -6,15 +6,18 @@ GET    /api/v1/events/<id>                 public (drafts only for their organiz
 PATCH  /api/v1/events/<id>                 organizer
 POST   /api/v1/events/<id>/publish         organizer
 POST   /api/v1/events/<id>/cancel          organizer
-GET    /api/v1/events/<id>/ics             public iCalendar
-GET    /api/v1/calendar.ics                public feed of upcoming events
-GET    /api/v1/series · /api/v1/series/<id> public; POST /api/v1/series organizer
-GET    /api/v1/organizers/me               the token's organizer (+ member; other services verify tokens here)
-GET    /api/v1/organizers/me/events        organizer: own events, drafts included
+GET    /api/v1/events/<id>/ics             public iCalendar                       (api_calendar.py)
+GET    /api/v1/calendar.ics                public feed of upcoming events         (api_calendar.py)
+GET    /api/v1/series · /api/v1/series/<id> public; POST /api/v1/series organizer  (api_series.py)
+GET    /api/v1/organizers/me               the token's organizer (+ member; other services verify
+                                           tokens here)                           (api_organizers.py)
+GET    /api/v1/organizers/me/events        organizer: own events, drafts included (api_organizers.py)
+
+The helpers every events blueprint uses (auth, organizer, own_event, visible_event) live here.
 """
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import ValidationError
@@ -24,19 +27,14 @@ from sqlalchemy.orm import selectinload
 from shared.auth import Organizer as OrganizerRef
 from shared.auth import optional_organizer, organizer_required, require_organizer
 from shared.db import utcnow
-from shared.ics import build_calendar
 
 from . import access, domain
 from .imports import imported_view
 from .models import Event, Series, db
-from .schemas import (CancelSchema, EventCreateSchema, EventPatchSchema, EventQueryArgsSchema, EventSchema,
-                      OrganizerSchema, SeriesCreateSchema, SeriesSchema)
+from .schemas import CancelSchema, EventCreateSchema, EventPatchSchema, EventQueryArgsSchema, EventSchema
 from .schemas_import import ImportedEventSchema
 
 events_blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Events")
-series_blp = Blueprint("series", __name__, url_prefix="/api/v1/series", description="Series of events")
-calendar_blp = Blueprint("calendar", __name__, url_prefix="/api/v1", description="iCalendar feeds")
-organizers_blp = Blueprint("organizers", __name__, url_prefix="/api/v1/organizers", description="Organizers")
 
 
 def resolve_token(token: str) -> OrganizerRef | None:
@@ -238,124 +236,4 @@ class CancelEvent(MethodView):
         return domain.represent(event)
 
 
-def _public_url(event: dict) -> str:
-    return f"{current_app.config['REGISTRATIONS_URL']}/events/{event['id']}"
-
-
-def _calendar_response(body: bytes, filename: str) -> Response:
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
-# flask-smorest documents no body for a response without a schema; say what the body is
-ICALENDAR_DOC = {"responses": {"200": {"description": "iCalendar (RFC 5545)",
-                                       "content": {"text/calendar": {"schema": {"type": "string"}}}}}}
-
-
-@events_blp.route("/<int(max=2147483647):event_id>/ics")
-class EventCalendar(MethodView):
-    @events_blp.response(200, content_type="text/calendar")
-    @events_blp.doc(**ICALENDAR_DOC)
-    def get(self, event_id):
-        """The event as iCalendar (one entry per session)"""
-        event = visible_event(event_id)
-        body = build_calendar([domain.represent_json(event)], url_for=_public_url, method="PUBLISH")
-        return _calendar_response(body, f"event-{event.id}.ics")
-
-
-@calendar_blp.route("/calendar.ics")
-class CalendarFeed(MethodView):
-    @calendar_blp.response(200, content_type="text/calendar")
-    @calendar_blp.doc(**ICALENDAR_DOC)
-    def get(self):
-        """Feed of all published upcoming events"""
-        events = db.session.execute(
-            _event_query().where(Event.status == "published", Event.ends_at >= utcnow())
-            .order_by(Event.starts_at).limit(1000)).scalars().all()
-        body = build_calendar([domain.represent_json(e) for e in events], url_for=_public_url,
-                              method="PUBLISH", name="civic-events")
-        return _calendar_response(body, "civic-events.ics")
-
-
-def _series_view(series: Series) -> dict:
-    from zoneinfo import ZoneInfo
-    events = []
-    for e in series.events:
-        if e.status == "draft":
-            continue
-        tz = ZoneInfo(e.timezone)
-        events.append({"id": e.id, "title": e.title, "starts_at": e.starts_at.astimezone(tz),
-                       "ends_at": e.ends_at.astimezone(tz), "status": e.status, "series_position": e.series_position})
-    return {"id": series.id, "title": series.title, "description": series.description,
-            "planned_parts": series.planned_parts,
-            "organizer": {"id": series.organizer.id, "name": series.organizer.name}, "events": events}
-
-
-def _series_query():
-    return select(Series).options(selectinload(Series.organizer), selectinload(Series.events))
-
-
-@series_blp.route("")
-class SeriesList(MethodView):
-    @series_blp.response(200, SeriesSchema(many=True))
-    def get(self):
-        """Series with their events"""
-        rows = db.session.execute(_series_query().order_by(Series.id)).scalars().all()
-        return [_series_view(s) for s in rows if any(e.status != "draft" for e in s.events)]
-
-    @auth
-    @series_blp.arguments(SeriesCreateSchema)
-    @series_blp.response(201, SeriesSchema)
-    def post(self, data):
-        """Create a series (events join it by series_id)"""
-        who = organizer()
-        series = Series(organizer_id=who.id, **data)
-        db.session.add(series)
-        db.session.commit()
-        return _series_view(db.session.execute(_series_query().where(Series.id == series.id)).scalar_one())
-
-
-@series_blp.route("/<int(max=2147483647):series_id>")
-class SeriesById(MethodView):
-    @series_blp.response(200, SeriesSchema)
-    def get(self, series_id):
-        """One series with its events"""
-        series = db.session.execute(_series_query().where(Series.id == series_id)).scalar_one_or_none()
-        if series is None:
-            abort(404, message="No such series.")
-        return _series_view(series)
-
-
-@organizers_blp.route("/me")
-class Me(MethodView):
-    @auth
-    @organizers_blp.response(200, OrganizerSchema)
-    def get(self):
-        """The organizer the bearer token belongs to"""
-        who = organizer()
-        member = access.current_member()
-        return {"id": who.id, "name": who.name, "member": member.as_dict() if member else None}
-
-
-@organizers_blp.route("/me/events")
-class MyEvents(MethodView):
-    @auth
-    @organizers_blp.response(200, EventSchema(many=True))
-    @organizers_blp.paginate()
-    def get(self, pagination_parameters):
-        """The organizer's own events, drafts and past ones included"""
-        who = organizer()
-        query = _event_query().where(Event.organizer_id == who.id)
-        pagination_parameters.item_count = db.session.execute(
-            select(func.count()).select_from(Event).where(Event.organizer_id == who.id)).scalar_one()
-        if pagination_parameters.first_item >= pagination_parameters.item_count:
-            return []  # past the last page (a huge ?page= would overflow OFFSET in the database)
-        rows = db.session.execute(query.order_by(Event.starts_at.desc(), Event.id)
-                                  .offset(pagination_parameters.first_item)
-                                  .limit(pagination_parameters.page_size)).scalars().all()
-        return [domain.represent(e) for e in rows]
-
-
-BLUEPRINTS = (events_blp, series_blp, calendar_blp, organizers_blp)
+BLUEPRINTS = (events_blp,)

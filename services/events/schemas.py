@@ -10,6 +10,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, val
 
 from shared.inputs import ascii_local_part
 
+from . import consistency
 from .models import CONTACT_NOTIFICATIONS, FORMATS, LANGUAGES, REGISTRATION_MODES, STATUSES
 
 DEFAULT_TIMEZONE = "Europe/Berlin"
@@ -113,13 +114,6 @@ class AgendaItemInSchema(_Strict):
     speakers = fields.List(fields.String(validate=validate.Length(min=1, max=300)), load_default=list)
 
 
-def _localize(value: datetime | None, tz: ZoneInfo) -> datetime | None:
-    """Times without an offset are wall-clock times in the event's zone."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=tz) if value.tzinfo is None else value
-
-
 class EventCreateSchema(_Strict):
     """What an organizer sends to create an event (and, merged with the stored event, on PATCH)."""
 
@@ -148,61 +142,8 @@ class EventCreateSchema(_Strict):
 
     @post_load
     def check_consistency(self, data, **kwargs):
-        tz = zone(data["timezone"])
-        errors: dict = {}
-        data["starts_at"] = _localize(data["starts_at"], tz)
-        data["ends_at"] = _localize(data["ends_at"], tz)
-        starts, ends = data["starts_at"], data["ends_at"]
-        if ends < starts:
-            errors["ends_at"] = ["The event cannot end before it starts."]
-
-        # an online event may keep its link for the confirmation mail; a place needs a venue
-        if data["format"] in ("in_person", "hybrid") and data.get("venue") is None:
-            errors["venue"] = [f"An {data['format']} event needs a venue."]
-
-        policy = data["registration"]
-        policy["opens_at"] = _localize(policy.get("opens_at"), tz)
-        policy["closes_at"] = _localize(policy.get("closes_at"), tz)
-        policy_errors: dict = {}
-        if policy["closes_at"] and policy["closes_at"] > ends:
-            policy_errors["closes_at"] = ["The registration deadline cannot be after the event's end."]
-        if policy["opens_at"] and policy["closes_at"] and policy["opens_at"] >= policy["closes_at"]:
-            policy_errors["opens_at"] = ["Registration must open before it closes."]
-        elif policy["opens_at"] and policy["opens_at"] > ends:
-            policy_errors["opens_at"] = ["Registration cannot open after the event's end."]
-        keys = [q["key"] for q in policy["questions"]]
-        if len(keys) != len(set(keys)):
-            policy_errors["questions"] = ["Question keys must be unique."]
-        for i, question in enumerate(policy["questions"]):
-            if question["type"] == "choice" and len(question["options"]) < 2:
-                policy_errors.setdefault("questions", {})
-                if isinstance(policy_errors["questions"], dict):
-                    policy_errors["questions"][i] = {"options": ["A choice question needs at least two options."]}
-        if policy_errors:
-            errors["registration"] = policy_errors
-
-        session_errors: dict = {}
-        for i, session in enumerate(data["sessions"]):
-            session["starts_at"] = _localize(session["starts_at"], tz)
-            session["ends_at"] = _localize(session["ends_at"], tz)
-            if session["ends_at"] < session["starts_at"]:
-                session_errors[i] = {"ends_at": ["The session cannot end before it starts."]}
-            elif session["starts_at"] < starts or session["ends_at"] > ends:
-                session_errors[i] = {"starts_at": ["The session lies outside the event's start and end."]}
-        if session_errors:
-            errors["sessions"] = session_errors
-
-        agenda_errors: dict = {}
-        for i, item in enumerate(data["agenda"]):
-            item["starts_at"] = _localize(item["starts_at"], tz)
-            item["ends_at"] = _localize(item.get("ends_at"), tz)
-            if item["starts_at"] < starts or item["starts_at"] > ends or (item["ends_at"] and item["ends_at"] > ends):
-                agenda_errors[i] = {"starts_at": ["The agenda item lies outside the event's start and end."]}
-            elif item["ends_at"] and item["ends_at"] < item["starts_at"]:
-                agenda_errors[i] = {"ends_at": ["The agenda item cannot end before it starts."]}
-        if agenda_errors:
-            errors["agenda"] = agenda_errors
-
+        consistency.localize_times(data, zone(data["timezone"]))
+        errors = consistency.problems(data)
         if errors:
             raise ValidationError(errors)
         return data
