@@ -1,8 +1,9 @@
 """Wiring every service's create_app() shares: config, logging, errors, health, Celery, OpenAPI."""
 from __future__ import annotations
 
+import os
+
 from flask import Flask
-from flask_migrate import Migrate
 
 from shared.apidocs import init_api_docs
 from shared.celery import make_celery
@@ -37,7 +38,7 @@ def build_app(service: str, import_name: str, *, title: str, db, migrations_dir:
     register_error_handlers(app)
     init_input_guard(app)
     db.init_app(app)
-    Migrate(app, db, directory=migrations_dir, render_as_batch=True)
+    init_migrations(app, db, migrations_dir)
     celery = make_celery(app)
     if outbox is not None:
         outbox.register_tasks(celery)
@@ -47,3 +48,26 @@ def build_app(service: str, import_name: str, *, title: str, db, migrations_dir:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     init_id_converter(app, api)
     return app, api
+
+
+class _MigrationsOnDemand:
+    """Stands in for Flask-Migrate's extension until something asks for it (flask_migrate's
+    upgrade() in a test, say): importing Flask-Migrate imports Alembic, ~12 MB in every web and
+    worker process that never migrates anything."""
+
+    def __init__(self, app, db, directory: str):
+        self._args = (app, db, directory)
+
+    def __getattr__(self, name):
+        from flask_migrate import Migrate
+        app, db, directory = self._args
+        Migrate(app, db, directory=directory, render_as_batch=True)  # replaces this stand-in
+        return getattr(app.extensions["migrate"], name)
+
+
+def init_migrations(app, db, directory: str) -> None:
+    if os.environ.get("FLASK_RUN_FROM_CLI") == "true":  # `flask ... db upgrade` needs the commands
+        from flask_migrate import Migrate
+        Migrate(app, db, directory=directory, render_as_batch=True)
+    else:
+        app.extensions["migrate"] = _MigrationsOnDemand(app, db, directory)

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import logging
 
-from celery import Celery, Task
+from celery import Celery, Task, bootsteps
 from celery.signals import before_task_publish
+from click import Option
 
 from shared.contract import SERVICES, queue_of, relay_task
 from shared.logging import current_request_id, request_id_var
@@ -25,6 +26,22 @@ def _pass_request_id(headers=None, **kwargs):
         rid = current_request_id()
         if rid:
             headers["request_id"] = rid
+
+
+class ThreadedBeat(bootsteps.StartStopStep):
+    """`celery worker --beat-thread`: the beat scheduler in a thread of the worker. `--beat`
+    forks a process for it, a whole interpreter more (about 50 MB of PSS per service); the
+    embedded run (deploy/local/run.py) starts one worker per service and counts every one."""
+    label = "ThreadedBeat"
+    conditional = True
+
+    def __init__(self, w, beat_thread=False, **kwargs):
+        self.enabled = bool(beat_thread)
+        super().__init__(w, **kwargs)
+
+    def create(self, w):
+        from celery.beat import EmbeddedService
+        return EmbeddedService(w.app, thread=True, schedule_filename=w.schedule_filename, scheduler_cls=w.scheduler)
 
 
 def _seconds_or_none(value) -> float | None:
@@ -82,6 +99,9 @@ def make_celery(app) -> Celery:
         beat_schedule_filename=app.config.get("CELERY_BEAT_SCHEDULE_FILE", f"var/celerybeat-{service}"),
     )
     celery.conf.update(app.config.get("CELERY", {}))
+    celery.user_options["worker"].add(Option(["--beat-thread"], is_flag=True, default=False,
+                                             help="Run the beat scheduler in a thread of this worker."))
+    celery.steps["worker"].add(ThreadedBeat)
     from shared.outbox import register_batch_consumer
     register_batch_consumer(celery, service)
     app.extensions["celery"] = celery

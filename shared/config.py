@@ -4,8 +4,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from shared.apidocs import SETTINGS as API_DOCS
-
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CIVIC_VAR_DIR", ROOT / "var"))
 
@@ -29,6 +27,8 @@ def service_url(service: str) -> str:
 
 def base_config(service: str) -> dict:
     """The settings every service shares; a service adds its own on top."""
+    # imported here: the SMTP sink reads VAR_DIR from this module and needs no Flask
+    from shared.apidocs import SETTINGS as API_DOCS
     return {
         "SERVICE_NAME": service,
         "CIVIC_ENV": os.environ.get("CIVIC_ENV", "development"),

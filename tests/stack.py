@@ -1,6 +1,6 @@
 """The real stack in subprocesses, one process per role, on spare ports.
 
-Used by the chaos suite and the benchmark: unlike `make run` (honcho stops everything
+Used by the chaos suite and the benchmark: unlike `make run` (its supervisor stops everything
 when one process dies), this lets a test SIGKILL the notifications worker, restart Redis
 or the registrations web service, and bring each back.
 """

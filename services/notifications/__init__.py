@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import os
 
-from shared.app import build_app
-
-from . import config as settings
-from .models import db
-
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
 
 
 def create_app(config: dict | None = None):
+    # imported here, not above: `python -m services.notifications.sink` (the embedded run's SMTP
+    # server) imports this package first and would carry Flask, SQLAlchemy and Celery for nothing
+    from shared.app import build_app
+
+    from . import config as settings
+    from .models import db
     app, api = build_app("notifications", __name__, title="civic-events: notifications", db=db,
                          migrations_dir=MIGRATIONS, service_defaults=settings.defaults(), config=config)
     settings.check(app.config)
