@@ -37,8 +37,12 @@ def create_app(config: dict | None = None):
     app.register_blueprint(calendar_bp)
     from .text import linkify
     app.jinja_env.filters["linkify"] = linkify
+    from .error_summary import error_summary
+    app.jinja_env.globals["error_summary"] = error_summary
     from .site import bp as site_bp
     app.register_blueprint(site_bp)
+    from .embed import bp as embed_bp
+    app.register_blueprint(embed_bp)
 
     from .tasks import register_tasks
     register_tasks(app.extensions["celery"], app)

@@ -125,16 +125,21 @@ def _form_data(event: dict) -> tuple[dict, dict]:
     return data, {**data, "companions": raw_companions}
 
 
-def _event_page(row: EventReplica, lang: str, *, status: int = 200, values: dict | None = None,
-                errors: dict | None = None, notice: str | None = None):
+def form_context(row: EventReplica, *, values: dict | None = None, errors: dict | None = None,
+                 notice: str | None = None) -> dict:
+    """What the sign-up form (_signup_form.html) needs, on the event page and in the embed."""
     event = row.data
-    numbers = seats.availability(row)
-    return page("event.html", status, lang=lang, event=event, row=row, seats=numbers,
-                reach=catalog.event_extras(row, numbers),
-                state=registration_state(row), per_session=per_session(event),
-                choosable=[s for s in choosable_sessions(event) if parse_time(s["starts_at"]) > utcnow()],
-                form=CsrfForm(), values=values or {"companions": "0", "session_ids": [], "answers": {}},
-                errors=errors or {}, notice=notice)
+    return {"event": event, "row": row, "seats": seats.availability(row), "state": registration_state(row),
+            "per_session": per_session(event),
+            "choosable": [s for s in choosable_sessions(event) if parse_time(s["starts_at"]) > utcnow()],
+            "values": values or {"companions": "0", "session_ids": [], "answers": {}},
+            "errors": errors or {}, "notice": notice}
+
+
+def _event_page(row: EventReplica, lang: str, *, status: int = 200, **shown):
+    context = form_context(row, **shown)
+    return page("event.html", status, lang=lang, form=CsrfForm(), reach=catalog.event_extras(row, context["seats"]),
+                **context)
 
 
 @bp.get("/events/<int:event_id>")
@@ -158,34 +163,40 @@ def _translate_errors(errors: dict, lang: str) -> dict:
 def sign_up(event_id: int):
     row = public_event(event_id)
     lang = language(row.data)
+    return submit_sign_up(row, lang, CsrfForm().validate_on_submit(), inbox_endpoint="pages.inbox",
+                          show=lambda status, **shown: _event_page(row, lang, status=status, **shown))
+
+
+def submit_sign_up(row: EventReplica, lang: str, form_valid: bool, *, show, inbox_endpoint: str):
+    """A posted sign-up form, on the event page or in its embedded twin (embed.py).
+
+    `form_valid`: the form's CSRF/embed token held; `show(status, values=, errors=, notice=)`
+    renders the form again; a sign-up goes on to `inbox_endpoint` ("check your inbox")."""
     t = i18n.translator(lang)
     data, values = _form_data(row.data)
-    form = CsrfForm()
-    if not form.validate_on_submit():
-        return _event_page(row, lang, status=400, values=values, notice=t("csrf"))
+    if not form_valid:
+        return show(400, values=values, notice=t("csrf"))
     if request.form.get("website"):
         # the honeypot: a person never sees this field; a bot gets the usual answer and nothing happens
-        log.info("honeypot filled on event %s; sign-up ignored", event_id)
-        return redirect(url_for("pages.inbox", event_id=event_id, lang=lang))
+        log.info("honeypot filled on event %s; sign-up ignored", row.id)
+        return redirect(url_for(inbox_endpoint, event_id=row.id, lang=lang))
     data["locale"] = lang
     try:
         data = RegistrationCreateSchema().load(data)
     except ValidationError as exc:
-        return _event_page(row, lang, status=422, values=values, errors=_translate_errors(exc.messages, lang),
-                           notice=t("form_errors"))
+        return show(422, values=values, errors=_translate_errors(exc.messages, lang), notice=t("form_errors"))
     try:
         answer = signup.sign_up(row, data)
     except RegistrationError as exc:
         if exc.status == 422:
-            return _event_page(row, lang, status=422, values=values,
-                               errors=_translate_errors(exc.errors, lang), notice=t("form_errors"))
+            return show(422, values=values, errors=_translate_errors(exc.errors, lang), notice=t("form_errors"))
         if exc.status == 409:
             text = {"event_full": t("full"), "registration_closed": t("closed"), "event_cancelled":
                     t("cancelled_event"), "registration_not_open": t("not_open"),
                     "registration_not_needed": t("no_registration")}.get(exc.code, exc.message)
-            return _event_page(row, lang, status=409, values=values, notice=text)
+            return show(409, values=values, notice=text)
         raise
-    return redirect(url_for("pages.inbox", event_id=event_id, lang=lang,
+    return redirect(url_for(inbox_endpoint, event_id=row.id, lang=lang,
                             waitlist=1 if answer.get("waitlist") else None))
 
 

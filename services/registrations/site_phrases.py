@@ -19,7 +19,10 @@ PHRASES = {
                        "hinzu:", "If your calendar does not open, add this address as a calendar subscription:"),
     "more_by": ("Weitere Veranstaltungen von {name}", "More events by {name}"),
     "embed_open": ("Zur Anmeldung (öffnet die Veranstaltungsseite)", "Sign up (opens the event page)"),
+    "embed_details": ("Details zur Veranstaltung (öffnet ein neues Fenster)",
+                      "Event details (opens a new window)"),
     "embed_title": ("Anmeldung: {title}", "Sign-up: {title}"),
+    "consent_short": ("Einverständnis", "Consent"),
     "a11y_title": ("Erklärung zur Barrierefreiheit", "Accessibility statement"),
     "a11y_link": ("Barrierefreiheit", "Accessibility"),
 }
