@@ -80,11 +80,11 @@ def test_a_citizen_signs_up_inside_the_frame_of_an_allowed_site(app, events_live
 
                 inside = page.frame_locator("iframe[data-civic-embed]")
                 inside.get_by_label("Name").fill("Erika Mustermann")
-                inside.get_by_label("E-Mail-Adresse").fill("erika@example.org")
+                inside.get_by_label("E-Mail-Adresse").fill("erika.embed@example.org")
                 inside.locator("#consent").check()
                 inside.get_by_role("button").click()
                 inside.get_by_role("heading", name="Bitte bestätigen Sie Ihre E-Mail-Adresse").wait_for()
-                link = smtp.wait_for("erika@example.org", r"https?://\S+/confirm/\S+")
+                link = smtp.wait_for("erika.embed@example.org", r"https?://\S+/confirm/\S+")
                 assert link.startswith(server.url)
 
                 refused = browser.new_page()
