@@ -24,13 +24,15 @@ from flask import Blueprint, current_app, g, request, send_from_directory, url_f
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from . import catalog
+from .domain.errors import RegistrationError
 from .models import EventReplica
-from .pages import form_context, html_crash, language, page, submit_sign_up
+from .pages import form_context, html_crash, html_domain_error, language, page, submit_sign_up
 from .ratelimit import limiter, signup_limit
 from .replica import public_event
 
 bp = Blueprint("embed", __name__, template_folder="templates")
 bp.register_error_handler(Exception, html_crash)
+bp.register_error_handler(RegistrationError, html_domain_error)
 
 STATIC = os.path.join(os.path.dirname(__file__), "static")
 # what events lets through (scheme://host[:port]); checked again so no snapshot can widen the header

@@ -23,12 +23,14 @@ from shared.ics import build_calendar
 
 from . import seo
 from .catalog import organizer_rows, public_rows, public_url, series_nav, series_rows, webcal
+from .domain.errors import RegistrationError
 from .models import EventReplica
-from .pages import html_crash, language, page, protect
+from .pages import html_crash, html_domain_error, language, page, protect
 
 bp = Blueprint("site", __name__, template_folder="templates")
 bp.after_request(protect)
 bp.register_error_handler(Exception, html_crash)
+bp.register_error_handler(RegistrationError, html_domain_error)
 
 # a subscribed calendar still shows what happened last month (and its cancellations)
 FEED_LOOKBACK = timedelta(days=31)

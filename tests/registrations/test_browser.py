@@ -61,6 +61,9 @@ def notifications(databases, reg_redis_url, events_live, smtp, tmp_path):
     migrate(app)
     with start_celery_worker(app.extensions["celery"], ["notifications"]):
         yield app
+    from services.notifications.models import db as notifications_db
+    with app.app_context():
+        notifications_db.engine.dispose()  # a later test of the run drops and recreates this database
 
 
 def _pipeline_state(registrations_app, notifications_app) -> str:
