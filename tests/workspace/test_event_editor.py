@@ -180,10 +180,16 @@ def test_publish_duplicate_as_next_part_and_cancel_with_a_message(workspace, org
 
 def test_the_history_shows_who_changed_what(workspace, org, owner):
     event_id = created_id(post_editor(owner, "/events/new", TINY))
-    post_editor(owner, f"/events/{event_id}", {**TINY, "title": "Tiny Rathaus – zweite Testwoche"})
-    html = owner.get(f"/events/{event_id}/history").data.decode()
-    assert "<table>" in html and html.count("<tr>") >= 3
-    assert "title" in html
+    session_id = stored(workspace, org, event_id)["sessions"][0]["id"]
+    post_editor(owner, f"/events/{event_id}", {**TINY, "sessions-0-id": str(session_id),
+                                               "title": "Tiny Rathaus – zweite Testwoche"})
+    html = owner.get(f"/events/{event_id}/history?lang=de").data.decode()
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]
+    cells = [[re.sub(r"<[^>]+>|\s+", " ", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)] for row in rows]
+    owner_name = workspace.api(org.token).get("events", "/api/v1/members").json()[0]["name"]
+    assert [(who, what) for _, who, what, _ in cells] == [(owner_name, "angelegt"), (owner_name, "geändert")]
+    # only the field the member changed, by its name on the form
+    assert cells[1][3] == "Titel"
 
 
 def test_another_organizers_events_are_not_found(workspace, org, owner):

@@ -60,3 +60,17 @@ def test_an_uploaded_calendar_file_becomes_a_draft(workspace, org, owner):
     event_id = int(re.search(r"/events/(\d+)$", response.headers["Location"]).group(1))
     draft = workspace.api(org.token).get("events", f"/api/v1/events/{event_id}").json()
     assert draft["title"] == "Ideenschmiede Tiny Rathaus" and draft["status"] == "draft"
+
+
+def test_fields_the_text_does_not_give_are_marked_in_words_at_their_fields(workspace, org, owner):
+    response = post_import(owner, text="Lesung in der Stadtbibliothek\n\nEintritt frei.", as_of="2030-05-01")
+    assert response.status_code == 302, response.data[:2000]
+    html = owner.get(response.headers["Location"]).data.decode()
+    draft_id = int(re.search(r"/events/(\d+)$", response.headers["Location"]).group(1))
+    missing = workspace.api(org.token).get("events", f"/api/v1/events/{draft_id}").json()["missing"]
+    assert "starts_at" in missing
+    start = re.search(r'<div class="efield missing">\s*<div class="field[^"]*">\s*<label for="starts_at">.*?</div>',
+                      html, re.S)
+    assert start and "Nicht in der Ankündigung gefunden" in start.group(0)
+    assert 'aria-describedby="starts_at-hint"' in start.group(0)
+    assert "Nicht gefunden (mit ⚠ markiert):" in html and "Beginn" in html

@@ -297,3 +297,9 @@ def import_notes(form, imported: dict, missing: list) -> tuple[dict, dict, list[
         else:
             unplaced.append(str(name))
     return notes, gaps, unplaced
+
+
+def field_label(form, api_name: str) -> str:
+    """A field's name for people ("registration" → "Anmeldung"), for the history of changes."""
+    place = _place(form, api_name)
+    return place[1] if place else api_name

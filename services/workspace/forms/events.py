@@ -15,17 +15,23 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..i18n import L
 
+try:  # WTForms 3.3 deprecates (value, label) tuples as choices; 3.4 drops them
+    from wtforms.fields.choices import SelectChoice as choice
+except ImportError:  # pragma: no cover - older WTForms
+    def choice(value, label):
+        return (value, label)
+
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 AMOUNT_RE = r"^\s*\d{1,6}([.,]\d{1,2})?\s*(€|EUR)?\s*$"
 
-REGISTRATION_MODES = [("required", L("Anmeldung erforderlich", "Registration required")),
-                      ("optional", L("Anmeldung möglich, nicht nötig", "Registration optional")),
-                      ("none", L("Ohne Anmeldung", "No registration"))]
-FORMATS = [("in_person", L("Vor Ort", "In person")), ("online", L("Online", "Online")),
-           ("hybrid", L("Hybrid (vor Ort und online)", "Hybrid (in person and online)"))]
-LANGUAGES = [("de", L("Deutsch", "German")), ("en", L("Englisch", "English"))]
-QUESTION_TYPES = [("text", L("Freitext", "Text")), ("choice", L("Auswahl", "Choice")),
-                  ("boolean", L("Ja/Nein", "Yes/no"))]
+REGISTRATION_MODES = [choice("required", L("Anmeldung erforderlich", "Registration required")),
+                      choice("optional", L("Anmeldung möglich, nicht nötig", "Registration optional")),
+                      choice("none", L("Ohne Anmeldung", "No registration"))]
+FORMATS = [choice("in_person", L("Vor Ort", "In person")), choice("online", L("Online", "Online")),
+           choice("hybrid", L("Hybrid (vor Ort und online)", "Hybrid (in person and online)"))]
+LANGUAGES = [choice("de", L("Deutsch", "German")), choice("en", L("Englisch", "English"))]
+QUESTION_TYPES = [choice("text", L("Freitext", "Text")), choice("choice", L("Auswahl", "Choice")),
+                  choice("boolean", L("Ja/Nein", "Yes/no"))]
 
 
 class LocalDateTimeField(DateTimeLocalField):

@@ -13,8 +13,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from ..auth import current_organizer, member_required
 from ..clients.base import ApiError
 from ..clients.events_editor import EventEditorClient, public_event_url
-from ..forms.event_payload import body, form_data, import_notes, put_api_errors
-from ..forms.events import CancelForm, DuplicateForm, EventForm, PublishForm
+from ..forms.event_payload import body, field_label, form_data, import_notes, put_api_errors
+from ..forms.events import CancelForm, DuplicateForm, EventForm, PublishForm, choice
 from ..i18n import t
 
 bp = Blueprint("events", __name__)
@@ -25,12 +25,12 @@ ACTIONS = {"created": ("angelegt", "created"), "updated": ("geändert", "changed
            "duplicated": ("kopiert", "duplicated"), "imported": ("importiert", "imported")}
 
 
-def _series_choices(series: list[dict]) -> list[tuple[str, str]]:
-    choices = [("", t("– keine Reihe –", "– no series –"))]
+def _series_choices(series: list[dict]) -> list:
+    choices = [choice("", t("– keine Reihe –", "– no series –"))]
     for s in series:
         parts = f" ({s['planned_parts']} {t('Teile', 'parts')})" if s.get("planned_parts") else ""
-        choices.append((str(s["id"]), s["title"] + parts))
-    choices.append(("new", t("Neue Reihe anlegen …", "Create a new series …")))
+        choices.append(choice(str(s["id"]), s["title"] + parts))
+    choices.append(choice("new", t("Neue Reihe anlegen …", "Create a new series …")))
     return choices
 
 
@@ -199,5 +199,7 @@ def history(event_id: int):
     client = EventEditorClient()
     event = _own_event(client, event_id)
     entries = client.event_history(event_id)
+    labels = EventForm(formdata=None)
     return render_template("events/history.html", event=event, entries=entries,
-                           action_name=lambda a: t(*ACTIONS.get(a, (a, a))))
+                           action_name=lambda a: t(*ACTIONS.get(a, (a, a))),
+                           field_name=lambda name: field_label(labels, name))
