@@ -8,3 +8,9 @@ def test_the_seed_announcements_import_with_at_least_95_percent_of_fields_right(
     assert total >= 30
     assert right / total >= 0.95, wrong
 
+
+
+def test_collected_announcements_import_with_at_least_85_percent_of_fields_right():
+    right, total, wrong = score_folder(CASES / "collected")
+    assert total >= 100
+    assert right / total >= 0.85, wrong

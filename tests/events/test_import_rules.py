@@ -191,3 +191,80 @@ def test_title_is_the_first_heading_not_a_label_or_address():
 def test_language():
     assert rules.language_of("Die Werkstatt ist Teil einer Reihe und findet im Rathaus statt.") == "de"
     assert rules.language_of("The workshop is part of a series and takes place at the town hall.") == "en"
+
+
+# ---- rules found on collected announcements (tests/import_cases/collected) -------------------
+def test_question_mark_and_shouted_labels():
+    assert rules.label_of("WANN? 2. April 2019") == ("when", "2. April 2019")
+    assert rules.label_of("EINTRITT frei") == ("price", "frei")
+
+
+def test_piped_fields_are_one_line_each():
+    assert rules.split_piped("EINTRITT frei | ANMELDUNG Bis zum 1. April 2019") == \
+        ["EINTRITT frei", "ANMELDUNG Bis zum 1. April 2019"]
+    assert rules.split_piped("WO? Allianz Forum | Pariser Platz 6 | 10117 Berlin") == \
+        ["WO? Allianz Forum, Pariser Platz 6, 10117 Berlin"]
+
+
+@pytest.mark.parametrize("sentence, venue, street", [
+    ("Sie findet am 21. November um 19 Uhr im Fritz-Treutel-Haus statt.", "Fritz-Treutel-Haus", None),
+    ("am Freitag, 20. September, ab 18 Uhr im Hans-Beutz-Haus in der Virchowstraße 29", "Hans-Beutz-Haus",
+     "Virchowstraße 29"),
+    ("um 19 Uhr im Stuttgarter Hospitalhof, Büchsenstr. 33.", "Stuttgarter Hospitalhof", "Büchsenstr. 33"),
+    ("Im Haus der Eigenarbeit (Wörthstraße 42) tüfteln", "Haus der Eigenarbeit", "Wörthstraße 42"),
+    ("am Donnerstag, 8. Mai, in einen Ort der Erinnerung", None, None)])
+def test_venue_named_in_the_sentence_that_says_when(sentence, venue, street):
+    assert rules.venue_phrase(sentence) == venue
+    assert rules.street_in(sentence) == street
+
+
+def test_dateline_names_the_city():
+    assert rules.dateline_city("Stuttgart. Kriege und Bürgerkriege …") == "Stuttgart"
+    assert rules.dateline_city("Kassel – Die Stadtbibliothek lädt ein.") == "Kassel"
+    assert rules.dateline_city("Der 21. Hamburger Ratschlag findet online statt.") is None
+
+
+def test_a_rule_line_ends_the_announcement():
+    assert rules.ends_announcement("***")
+
+
+def test_programme_heading_is_no_title():
+    assert not rules.looks_like_heading("Das Programm des Ratschlags 2020")
+
+
+@pytest.mark.parametrize("text, labelled, cents", [("12,- / 6,- / 1,-", True, 1200),
+                                                   ("Der Eintritt beträgt vier Euro.", False, 400)])
+def test_bare_and_spelled_prices(text, labelled, cents):
+    assert rules.price_of(text, labelled)[0] == cents
+
+
+@pytest.mark.parametrize("line, phone", [("KONTAKT Nora Malles, T (030) 81 46 65 00", "(030) 81 46 65 00"),
+                                         ("oder telefonisch unter 0203/283-4218 erhältlich", "0203/283-4218"),
+                                         ("Ticket-Hotline: T 03643 - 745 745", "03643 - 745 745")])
+def test_phone_cues(line, phone):
+    assert contacts.phones_in(line) == [phone]
+
+
+def test_registration_if_possible_and_no_preregistration():
+    assert rules.registration_mode("Teilnehmer sollten sich möglichst vorher per Mail anmelden.") == "optional"
+    assert rules.registration_mode("Es ist keine Voranmeldung nötig.") == "none"
+
+
+def test_same_day_named_again_with_its_time():
+    found = parse_text("Debatte im Hospitalhof am 23. Februar\n\nDie Frage steht über einer Debatte am Donnerstag, "
+                       "23. Februar, um 19 Uhr im Stuttgarter Hospitalhof, Büchsenstr. 33.\n", date(2017, 2, 10))
+    assert found.value("starts_at") == datetime(2017, 2, 23, 19)
+
+
+def test_one_time_for_each_date():
+    lines = prepare("Die Veranstaltungen beginnen jeweils um 20 Uhr, Einlass ist ab 19.15 Uhr.", KIEL)
+    assert schedule.each_time(lines)[0].start == time(20)
+
+
+def test_a_list_of_dated_lines_gives_sessions():
+    found = parse_text("Lesereihe\nDienstag, 03. September Anne Weber: Bannmeilen\nDonnerstag, 19. September "
+                       "Kathinka Engel: Words unspoken\nMontag, 23. September Anke Feuchtenberger: Genossin Kuckuck\n"
+                       "Beginn: 19:30\n", date(2024, 8, 20))
+    assert [s["starts_at"] for s in found.value("sessions")] == [
+        datetime(2024, 9, 3, 19, 30), datetime(2024, 9, 19, 19, 30), datetime(2024, 9, 23, 19, 30)]
+    assert found.value("sessions")[0]["title"] == "Anne Weber: Bannmeilen"

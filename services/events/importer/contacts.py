@@ -17,7 +17,8 @@ from .rules import REG_CONTEXT
 OBFUSCATED_AT = re.compile(r"\s*(?:\(at\)|\[at\]|\{at\}|\(ät\)|\s\[?at\]?\s|\(@\)|\[@\])\s*", re.I)
 OBFUSCATED_DOT = re.compile(r"\s*(?:\(dot\)|\[dot\]|\(punkt\)|\[punkt\]|\{dot\})\s*", re.I)
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+")
-PHONE_CUE = re.compile(r"\b(tel|telefon|fon|phone|mobil|handy|fax|ruf|call)\b|☎|📞", re.I)
+PHONE_CUE = re.compile(r"\b(tel|telefon|telefonisch|fon|phone|mobil|handy|fax|ruf|call|hotline)\b|☎|📞|"
+                       r"(?:^|[\s|(])T\.?\s+(?=[(+0]\d)|\bunter\s+(?=[(+]?0\d)", re.I)
 FAX = re.compile(r"\bfax\b", re.I)
 PERSON = re.compile(r"^(?:(?:frau|herr|mrs?\.?|ms\.?|dr\.|prof\.|dipl\.-\w+\.?)\s+)*"
                     r"[A-ZÄÖÜ][a-zäöüßéèáó]+(?:[- ][A-ZÄÖÜ][a-zäöüßéèáó]+){1,3}$")

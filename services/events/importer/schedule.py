@@ -96,9 +96,83 @@ def first_event_date(lines, as_of: date) -> When | None:
     ordered = sorted(candidates, key=lambda c: (c[0], c[1].no))
     prose, line, hit = next((c for c in ordered if (c[2].end or c[2].start) >= as_of), ordered[0])
     start, end = _times_after(line.scan, hit)
+    snippet = line.text
     if start is None:
         start, end = _time_on_next_lines(lines, line.no)
-    return When(hit.start, hit.end, start, end, line.text, 0.55 if prose else 0.7)
+    if start is None:
+        start, end, more = _same_day_with_time(candidates, hit)
+        snippet = (snippet + " … " + more) if more else snippet
+    return When(hit.start, hit.end, start, end, snippet, 0.55 if prose else 0.7)
+
+
+def _same_day_with_time(candidates, hit: DateHit) -> tuple[time | None, time | None, str | None]:
+    """"Debatte im Hospitalhof am 23. Februar" in the heading and "am Donnerstag, 23. Februar,
+    um 19 Uhr" in the text: the same day named again with a time gives the time."""
+    for _prose, line, other in candidates:
+        if other.start == hit.start and other is not hit:
+            start, end = _times_after(line.scan, other)
+            if start is not None:
+                return start, end, line.text
+    return None, None, None
+
+
+EACH_TIME = re.compile(r"\bjeweils\b(?:[^.\n]{0,30}?\b(?:um|ab|von))?\s*(?P<clock>[012]?\d(?:[:.][0-5]\d)?\s*(?:uhr|h)\b"
+                       r"(?:\s*(?:-|–|bis)\s*[012]?\d(?:[:.][0-5]\d)?\s*(?:uhr|h)?)?)|\b(?:beginnen|starten|beginnt)\s+"
+                       r"jeweils\s+(?:um|ab)\s+(?P<clock2>[012]?\d(?:[:.][0-5]\d)?\s*(?:uhr|h)\b)", re.I)
+
+
+def each_time(lines) -> tuple[TimeHit, str] | None:
+    """"Die Veranstaltungen beginnen jeweils um 20 Uhr", "jeweils ab 18.30 Uhr": the time of
+    every date of the text that gives none itself."""
+    for line in lines:
+        if line.skip or not line.text:
+            continue
+        match = EACH_TIME.search(line.text)
+        if match:
+            hits = scan(match["clock"] or match["clock2"], date.today()).times
+            if hits:
+                return hits[0], line.text
+    return None
+
+
+def dates_with_each_time(lines, as_of: date) -> list[tuple[date, str, object]]:
+    """"Jeden Montag im November … jeweils ab 18.30 Uhr … Am 4. November … am 11. November …":
+    a text that gives one time for all its dates has a session on each of them."""
+    seen: dict[date, tuple] = {}
+    for line in lines:
+        if line.skip or not line.text or line.block or rules.is_publication_line(line.text) \
+                or rules.is_deadline_line(line.text):
+            continue
+        for hit in line.scan.dates:
+            if hit.end is None and hit.start >= as_of:
+                seen.setdefault(hit.start, (hit.start, "", line))
+    return sorted(seen.values(), key=lambda item: item[0]) if len(seen) >= 2 else []
+
+
+def dated_list(lines, as_of: date) -> list[tuple[date, str, object]]:
+    """"Dienstag, 03. September Anne Weber: Bannmeilen" on line after line: short lines that open
+    with a date (weekday allowed) and name what happens are the dates of one event, from the
+    publication date on."""
+    items = []
+    for line in lines:
+        if line.skip or not line.text or rules.is_prose(line.text) or not line.scan.dates or line.label:
+            continue
+        hit = line.scan.dates[0]
+        lead = line.text[:hit.span[0]].strip(" -•*·–,")
+        if lead and not re.fullmatch(r"[^\W\d_]{2,12}\.?,?", lead) or hit.end is not None:
+            continue
+        rest = line.text[hit.span[1]:].strip(TITLE_JUNK)
+        if len(rest) >= 3 and hit.start >= as_of:
+            items.append((hit.start, clean_title(rest), line))
+    runs, current = [], []
+    for item in items:
+        if current and item[2].no - current[-1][2].no > 2:
+            runs.append(current)
+            current = []
+        current.append(item)
+    runs.append(current)
+    best = max(runs, key=len)
+    return best if len(best) >= 3 else []
 
 
 def _time_on_next_lines(lines, no: int) -> tuple[time | None, time | None]:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from . import rules, schedule
 from .contacts import contacts_of
 from .dates import Scan, scan
 from .findings import Findings
-from .where import next_lines, place_by_address, place_label
+from .where import SENTENCE_END, next_lines, place_by_address, place_label
 
 CONTACT_KINDS = ("contact", "email", "phone")
 BLOCK_MAX_LINES = 7
@@ -36,7 +36,7 @@ def normalize(text: str) -> str:
 
 def prepare(text: str, as_of: date) -> list[Line]:
     lines: list[Line] = []
-    for raw in normalize(text).split("\n"):
+    for raw in _piped(normalize(text).split("\n")):
         stripped = " ".join(raw.split())
         if rules.ends_announcement(stripped):
             break
@@ -49,6 +49,11 @@ def prepare(text: str, as_of: date) -> list[Line]:
         lines.append(line)
     _mark_contact_blocks(lines)
     return lines
+
+
+def _piped(raw_lines):
+    for raw in raw_lines:
+        yield from rules.split_piped(raw) if "|" in raw else (raw,)
 
 
 def _mark_contact_blocks(lines: list[Line]) -> None:
@@ -90,7 +95,7 @@ def parse_text(text: str, as_of: date) -> Findings:
     _labelled(lines, as_of, found)
     _title_and_date(lines, as_of, found)
     _programme(lines, as_of, found)
-    _sessions(lines, found)
+    _sessions(lines, as_of, found)
     _words(lines, as_of, found)
     place_by_address(lines, found)
     contacts_of(lines, found)
@@ -115,6 +120,8 @@ def _labelled(lines: list[Line], as_of: date, found: Findings) -> None:
         if kind in ("start", "end", "when"):
             when = schedule.when_from(value, as_of, 0.95 if kind != "when" else 0.9)
             if when is None:
+                if kind != "when" and line.scan.times:  # "Beginn: 19:30"
+                    found.put("time.start" if kind == "start" else "time.end", line.scan.times[0].start, line.text, 0.85)
                 continue
             when.snippet = line.text
             if kind == "end":
@@ -145,6 +152,9 @@ def _labelled(lines: list[Line], as_of: date, found: Findings) -> None:
                           line.text, 0.9)
         elif kind == "place":
             place_label(lines, line, value, found)
+        elif kind == "title":
+            text = value or " ".join(l.text for l in next_lines(lines, line.no, 1))
+            found.put("title", schedule.clean_title(text)[:300], line.text + " " + text, 0.9)
         elif kind == "audience":
             text = value or " ".join(l.text for l in next_lines(lines, line.no, 3))
             found.put("audience", text[:2000], text, 0.8)
@@ -167,8 +177,8 @@ def _title_and_date(lines: list[Line], as_of: date, found: Findings) -> None:
         if not line.text or line.skip or line.block:
             continue
         if rules.is_prose(line.text):
-            first = re.split(r"(?<=[.!?])\s", line.text, maxsplit=1)[0]
-            found.put("title", first[:150].rstrip(" .,"), line.text, 0.3)
+            sentences = [t for t in SENTENCE_END.split(line.text) if len(t.split()) > 2]
+            found.put("title", (sentences or [line.text])[0][:150].rstrip(" .,"), line.text, 0.3)
             break
         if line.label or line.scan.dates and len(line.text) - (line.scan.dates[0].span[1] - line.scan.dates[0].span[0]) < 8:
             continue
@@ -201,7 +211,16 @@ def _programme(lines: list[Line], as_of: date, found: Findings) -> None:
         found.put("modules", modules, " · ".join(modules), 0.7)
 
 
-def _sessions(lines: list[Line], found: Findings) -> None:
+def _sessions(lines: list[Line], as_of: date, found: Findings) -> None:
+    each = schedule.each_time(lines)
+    if each:
+        found.put("time.start", each[0].start, each[1], 0.6)
+        if each[0].end:
+            found.put("time.end", each[0].end, each[1], 0.6)
+    listed = schedule.dated_list(lines, as_of) or (schedule.dates_with_each_time(lines, as_of) if each else [])
+    if listed:
+        _listed_sessions(listed, found)
+        return
     first, last = found.value("starts_at"), found.value("ends_at") or found.value("starts_at")
     if first is None:
         return
@@ -211,6 +230,25 @@ def _sessions(lines: list[Line], found: Findings) -> None:
     if sessions:
         snippets = dict.fromkeys(s.pop("snippet") for s in sessions)
         found.put("sessions", sessions, " · ".join(snippets), 0.75)
+
+
+def _listed_sessions(listed, found: Findings) -> None:
+    """Each listed date a session, at the event's time (a label "Beginn: 19:30" or "jeweils …")."""
+    clock = found.value("time.start")
+    start = found.value("starts_at")
+    if clock is None and isinstance(start, datetime):
+        clock = start.time()
+    snippet = " · ".join(item[2].text for item in listed)
+    first_day, last_day = listed[0][0], listed[-1][0]
+    found.put("starts_at", datetime.combine(first_day, clock) if clock else first_day, snippet, 0.75)
+    if clock is None:
+        found.put("ends_at", last_day, snippet, 0.6)
+        return
+    until = found.value("time.end") or min(time(23, 59), (datetime.combine(first_day, clock) + timedelta(hours=2)).time())
+    found.put("ends_at", datetime.combine(last_day, until), snippet, 0.6)
+    title_of = found.value("title") or "Termin"
+    found.put("sessions", [{"title": (title or title_of)[:300], "starts_at": datetime.combine(day, clock),
+                            "ends_at": datetime.combine(day, until)} for day, title, _ in listed], snippet, 0.7)
 
 
 def _words(lines: list[Line], as_of: date, found: Findings) -> None:

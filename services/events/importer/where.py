@@ -1,6 +1,8 @@
 """Where: a place label with the lines under it, or the first address of the text."""
 from __future__ import annotations
 
+import re
+
 from . import rules, schedule
 from .findings import Findings
 
@@ -31,6 +33,9 @@ def place_label(lines, line, value: str, found: Findings) -> None:
     if not text:
         return
     address = rules.split_address(text)
+    if address is None and rules.street_in(text):
+        street = rules.street_in(text)
+        address = {"street": street, "postal_code": None, "city": None, "start": text.find(street)}
     name = text[:address["start"]] if address else text
     name = rules.clean_venue(name.split(",")[0] if address or "," in name else name)
     snippet = " ".join([line.text] + [l.text for l in following[:2]])
@@ -38,19 +43,56 @@ def place_label(lines, line, value: str, found: Findings) -> None:
         found.put("venue.name", name[:300], snippet, 0.9)
     if address:
         found.put("venue.street", address["street"], snippet, 0.9)
-        found.put("venue.postal_code", address["postal_code"], snippet, 0.9)
-        found.put("venue.city", address["city"], snippet, 0.9)
+        if address["postal_code"]:
+            found.put("venue.postal_code", address["postal_code"], snippet, 0.9)
+            found.put("venue.city", address["city"], snippet, 0.9)
     if rules.HYBRID_WORDS.search(text):
         found.put("format", "hybrid", line.text, 0.85)
     elif name or address:
         found.put("format", "in_person", line.text, 0.8)
 
 
+SENTENCE_END = re.compile(r"(?<=[^\d\s.][.!?])\s+(?=[A-ZÄÖÜ])")
+
+
 def place_by_address(lines, found: Findings) -> None:
     """Without a place label: the first address outside contact blocks; the venue is the text
-    before it on its line, or the line above when that is a short name."""
+    before it on its line, or the line above when that is a short name. Without an address:
+    the place named in a sentence that says when (rules.venue_phrase)."""
     if "venue.city" in found or "venue.name" in found:
         return
+    if not _place_by_postal_code(lines, found):
+        _place_by_phrase(lines, found)
+    if "venue.city" not in found and ("venue.name" in found or "venue.street" in found):
+        prose = next((l for l in lines if l.text and not l.skip and rules.is_prose(l.text)), None)
+        city = rules.dateline_city(prose.text) if prose else None
+        if city:
+            found.put("venue.city", city, prose.text[:80], 0.45)
+
+
+def _place_by_phrase(lines, found: Findings) -> None:
+    """The venue of the sentences that say when; one named with its street is surer."""
+    named = []
+    for line in lines:
+        if not line.text or line.skip or line.block == "contact":
+            continue
+        after_when = line.no > 0 and bool(lines[line.no - 1].scan.dates or lines[line.no - 1].scan.times)
+        if not (line.scan.dates or line.scan.times or after_when):
+            continue
+        for sentence in SENTENCE_END.split(line.text):
+            name = rules.venue_phrase(sentence)
+            if name:
+                named.append((name, rules.street_in(sentence), sentence))
+    if not named:
+        return
+    name, street, sentence = next((n for n in named if n[1]), named[0])
+    found.put("venue.name", name[:300], sentence, 0.6 if street else 0.5)
+    found.put("venue.street", street, sentence, 0.6)
+    if "format" not in found:
+        found.put("format", "in_person", sentence, 0.5)
+
+
+def _place_by_postal_code(lines, found: Findings) -> bool:
     for line in lines:
         if not line.text or line.skip or line.block == "contact":
             continue
@@ -74,4 +116,5 @@ def place_by_address(lines, found: Findings) -> None:
         found.put("venue.city", address["city"], snippet, 0.8)
         if "format" not in found:
             found.put("format", "in_person", snippet, 0.6)
-        return
+        return True
+    return False
