@@ -32,7 +32,7 @@ from . import links
 from .domain import lifecycle, privacy, seats, signup
 from .domain.errors import RegistrationError
 from .models import EventReplica, Registration, db
-from .ratelimit import limiter, signup_limit, token_limit
+from .ratelimit import limiter, per_email, signup_limit, token_limit
 from .replica import get_event, public_event
 from .schemas import (AvailabilitySchema, ErasureSchema, IdempotencyHeaderSchema, PersonPathSchema,
                       RegistrationCreateSchema, RegistrationQueryArgsSchema, RegistrationSchema,
@@ -84,7 +84,7 @@ def idempotency(event_id: int, key: str | None) -> tuple[str, str] | None:
 
 @events_blp.route("/<int:event_id>/registrations")
 class EventRegistrations(MethodView):
-    decorators = [limiter.limit(signup_limit, methods=["POST"])]
+    decorators = [limiter.limit(signup_limit, methods=["POST"]), per_email(methods=["POST"])]
 
     @events_blp.arguments(RegistrationCreateSchema)
     @events_blp.arguments(IdempotencyHeaderSchema, location="headers")

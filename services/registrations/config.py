@@ -26,9 +26,14 @@ def service_defaults() -> dict:
         "REPLICA_MISS_TTL_SECONDS": float(os.environ.get("REPLICA_MISS_TTL_SECONDS", "10")),
         # contact persons hear "nearly full" when this share of seats is taken
         "NEARLY_FULL_RATIO": float(os.environ.get("NEARLY_FULL_RATIO", "0.8")),
-        # rate limits (Flask-Limiter notation); load tests raise them
-        "RATELIMIT_SIGNUP": os.environ.get("RATELIMIT_SIGNUP", "20 per minute;200 per hour"),
-        "RATELIMIT_TOKEN": os.environ.get("RATELIMIT_TOKEN", "60 per minute"),
+        # rate limits (Flask-Limiter notation); load tests raise them. Per client address: a
+        # whole office behind one address (60+ people a minute) gets through, a flood does not
+        "RATELIMIT_SIGNUP": os.environ.get("RATELIMIT_SIGNUP", "120 per minute;1500 per hour"),
+        # per email address signed up (accepted sign-ups only): a person signs up for a few events
+        "RATELIMIT_SIGNUP_EMAIL": os.environ.get("RATELIMIT_SIGNUP_EMAIL", "5 per 10 minutes;20 per day"),
+        "RATELIMIT_TOKEN": os.environ.get("RATELIMIT_TOKEN", "300 per minute"),
+        # the HTML form must have been open this long before it is sent (bots post at once)
+        "SIGNUP_MIN_FILL_SECONDS": float(os.environ.get("SIGNUP_MIN_FILL_SECONDS", "2")),
         # None: the broker's Redis (REDIS_URL), so every web process shares the counters
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI"),
         "RATELIMIT_KEY_PREFIX": "civic-registrations",

@@ -27,7 +27,7 @@ from . import catalog
 from .domain.errors import RegistrationError
 from .models import EventReplica
 from .pages import form_context, html_crash, html_domain_error, language, page, submit_sign_up
-from .ratelimit import limiter, signup_limit
+from .ratelimit import limiter, per_email, signup_limit
 from .replica import public_event
 
 bp = Blueprint("embed", __name__, template_folder="templates")
@@ -92,6 +92,7 @@ def embed_event(event_id: int):
 
 @bp.post("/embed/events/<int:event_id>")
 @limiter.limit(signup_limit)
+@per_email()
 def embed_sign_up(event_id: int):
     row = public_event(event_id)
     lang = language(row.data)

@@ -104,6 +104,8 @@ PHRASES = {
     "too_large": ("Die Angaben sind zu umfangreich.", "What was sent is too large."),
     "unavailable": ("Die Veranstaltung kann gerade nicht geladen werden. Bitte versuchen Sie es gleich noch einmal.",
                     "The event cannot be loaded right now. Please try again shortly."),
+    "too_fast": ("Das ging sehr schnell. Bitte prüfen Sie Ihre Angaben und senden Sie das Formular noch einmal.",
+                 "That was very quick. Please check what you entered and send the form again."),
     "csrf": ("Das Formular ist abgelaufen. Bitte senden Sie es erneut.",
              "The form has expired. Please send it again."),
     "language": ("Sprache", "Language"),

@@ -20,12 +20,12 @@ from werkzeug.exceptions import HTTPException
 
 from shared.db import utcnow
 
-from . import catalog, i18n, links
+from . import catalog, formguard, i18n, links
 from .domain import lifecycle, seats, signup
 from .domain.errors import RegistrationError
 from .domain.seats import choosable_sessions, per_session
 from .models import EventReplica, Registration, db
-from .ratelimit import limiter, signup_limit, token_limit
+from .ratelimit import limiter, per_email, signup_limit, token_limit
 from .replica import parse_time, public_event
 from .schemas import RegistrationCreateSchema
 
@@ -133,7 +133,7 @@ def form_context(row: EventReplica, *, values: dict | None = None, errors: dict 
             "per_session": per_session(event),
             "choosable": [s for s in choosable_sessions(event) if parse_time(s["starts_at"]) > utcnow()],
             "values": values or {"companions": "0", "session_ids": [], "answers": {}},
-            "errors": errors or {}, "notice": notice}
+            "errors": errors or {}, "notice": notice, "started": formguard.keep_or_start(form_value("started"))}
 
 
 def _event_page(row: EventReplica, lang: str, *, status: int = 200, **shown):
@@ -160,6 +160,7 @@ def _translate_errors(errors: dict, lang: str) -> dict:
 
 @bp.post("/events/<int:event_id>")
 @limiter.limit(signup_limit)
+@per_email()
 def sign_up(event_id: int):
     row = public_event(event_id)
     lang = language(row.data)
@@ -180,6 +181,9 @@ def submit_sign_up(row: EventReplica, lang: str, form_valid: bool, *, show, inbo
         # the honeypot: a person never sees this field; a bot gets the usual answer and nothing happens
         log.info("honeypot filled on event %s; sign-up ignored", row.id)
         return redirect(url_for(inbox_endpoint, event_id=row.id, lang=lang))
+    if formguard.filled_too_fast(request.form.get("started")):
+        log.info("sign-up form on event %s sent too fast; shown again", row.id)
+        return show(422, values=values, notice=t("too_fast"))
     data["locale"] = lang
     try:
         data = RegistrationCreateSchema().load(data)

@@ -74,7 +74,9 @@ def reg_app(databases, reg_redis_url, events_live, tmp_path_factory):
         "REGISTRATIONS_URL": "http://registrations.test",
         "SECRET_KEY": SECRET,
         "RATELIMIT_SIGNUP": "10000 per minute",
+        "RATELIMIT_SIGNUP_EMAIL": "10000 per minute",
         "RATELIMIT_TOKEN": "10000 per minute",
+        "SIGNUP_MIN_FILL_SECONDS": 0,
         "HTTP_TIMEOUT_SECONDS": 5,
         "CELERY_BEAT_SCHEDULE_FILE": str(tmp_path_factory.mktemp("beat") / "registrations"),
     })
@@ -91,7 +93,8 @@ def app(reg_app, events_live, reg_redis_url):
     redis_lib.Redis.from_url(reg_redis_url).flushdb()
     verify_token._cache.clear()
     forget_misses()
-    reg_app.config.update(RATELIMIT_SIGNUP="10000 per minute", RATELIMIT_TOKEN="10000 per minute")
+    reg_app.config.update(RATELIMIT_SIGNUP="10000 per minute", RATELIMIT_SIGNUP_EMAIL="10000 per minute",
+                          RATELIMIT_TOKEN="10000 per minute", SIGNUP_MIN_FILL_SECONDS=0)
     yield reg_app
     with reg_app.app_context():
         db.session.remove()

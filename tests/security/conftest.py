@@ -118,6 +118,7 @@ def reg_app(databases, sec_redis_url, events_live, tmp_path_factory):
         "REDIS_URL": sec_redis_url, "EVENTS_URL": events_live.url, "SECRET_KEY": SECRET,
         "REGISTRATIONS_URL": "http://registrations.test",
         "RATELIMIT_SIGNUP": "100000 per minute", "RATELIMIT_TOKEN": "100000 per minute",
+        "RATELIMIT_SIGNUP_EMAIL": "100000 per minute", "SIGNUP_MIN_FILL_SECONDS": 0,
         "HTTP_TIMEOUT_SECONDS": 5,
         "CELERY_BEAT_SCHEDULE_FILE": str(tmp_path_factory.mktemp("beat") / "registrations"),
     })

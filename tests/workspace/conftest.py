@@ -55,7 +55,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 STACK_ENV = {
     # many sign-ups and sign-ins come from 127.0.0.1 in this suite
     "RATELIMIT_SIGNUP": "10000 per minute",
+    "RATELIMIT_SIGNUP_EMAIL": "10000 per minute",
     "RATELIMIT_TOKEN": "10000 per minute",
+    "SIGNUP_MIN_FILL_SECONDS": "0",
     "WORKSPACE_SERVICE_SECRET": SERVICE_SECRET,
     "MAIL_RETRY_BASE_SECONDS": "1",
     "MAIL_RETRY_MAX_SECONDS": "2",
