@@ -5,24 +5,29 @@ import uuid
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..i18n import L
 
-AUDIENCES = [
-    ("all", L("Alle Angemeldeten (bestätigt, Warteliste, wartet auf Freigabe)",
-              "Everyone registered (confirmed, waiting list, awaiting approval)")),
-    ("confirmed", L("Nur bestätigte Anmeldungen", "Confirmed registrations only")),
-    ("waitlisted", L("Nur die Warteliste", "The waiting list only")),
-    ("session", L("Die Angemeldeten eines Termins", "The registrants of one session")),
-]
+AUDIENCES = {
+    "all": L("Alle Angemeldeten (bestätigt, Warteliste, wartet auf Freigabe)",
+             "Everyone registered (confirmed, waiting list, awaiting approval)"),
+    "confirmed": L("Nur bestätigte Anmeldungen", "Confirmed registrations only"),
+    "waitlisted": L("Nur die Warteliste", "The waiting list only"),
+    "session": L("Die Angemeldeten eines Termins", "The registrants of one session"),
+}
+
+
+def _audiences(*without: str) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in AUDIENCES.items() if value not in without]
 
 
 class MailingForm(FlaskForm):
-    audience = RadioField(L("An wen?", "To whom?"), choices=AUDIENCES, default="all",
+    audience = RadioField(L("An wen?", "To whom?"), choices=_audiences(), default="all",
                           validators=[DataRequired(message=L("Bitte wählen Sie, an wen.", "Please choose to whom."))])
     session_id = SelectField(L("Termin (bei „Die Angemeldeten eines Termins“)", "Session (for “one session”)"),
-                             choices=[("", "–")], validate_choice=False)
+                             choices=[SelectChoice("", "–")], validate_choice=False)
     subject = StringField(L("Betreff", "Subject"), validators=[
         DataRequired(message=L("Bitte geben Sie einen Betreff an.", "Please enter a subject.")),
         Length(max=200, message=L("Höchstens 200 Zeichen.", "At most 200 characters."))])
@@ -37,15 +42,15 @@ class MailingForm(FlaskForm):
     send_key = HiddenField(default=lambda: uuid.uuid4().hex)
 
     def with_sessions(self, sessions: list[tuple[int, str]]) -> "MailingForm":
-        self.session_id.choices = [("", "–")] + [(str(i), label) for i, label in sessions]
+        self.session_id.choices = [SelectChoice("", "–")] + [SelectChoice(str(i), label) for i, label in sessions]
         if not sessions:  # nothing to choose: the audience "one session" is not offered
-            self.audience.choices = [c for c in AUDIENCES if c[0] != "session"]
+            self.audience.choices = _audiences("session")
         return self
 
     def validate_session_id(self, field):
         if self.audience.data != "session":
             return
-        if not field.data or field.data not in {value for value, _ in self.session_id.choices[1:]}:
+        if not field.data or field.data not in {choice.value for choice in self.session_id.choices[1:]}:
             raise ValidationError(L("Bitte wählen Sie den Termin.", "Please choose the session."))
 
     def api_body(self) -> dict:

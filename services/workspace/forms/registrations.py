@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from ..i18n import L
@@ -25,11 +26,14 @@ class FilterForm(FlaskForm):
         csrf = False
 
     status = SelectField(L("Status", "Status"), validators=[Optional()],
-                         choices=[("", L("alle", "all"))] + list(STATUS_LABELS.items()))
-    session_id = SelectField(L("Termin", "Session"), validators=[Optional()], choices=[("", L("alle", "all"))])
+                         choices=[SelectChoice("", L("alle", "all"))]
+                         + [SelectChoice(value, label) for value, label in STATUS_LABELS.items()])
+    session_id = SelectField(L("Termin", "Session"), validators=[Optional()],
+                             choices=[SelectChoice("", L("alle", "all"))])
 
     def with_sessions(self, sessions: list[tuple[int, str]]) -> "FilterForm":
-        self.session_id.choices = [("", L("alle", "all"))] + [(str(i), label) for i, label in sessions]
+        self.session_id.choices = [SelectChoice("", L("alle", "all"))] + [SelectChoice(str(i), label)
+                                                                         for i, label in sessions]
         return self
 
     def api_filters(self) -> dict:

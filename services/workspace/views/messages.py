@@ -75,5 +75,5 @@ def log(event_id: int):
 
 
 def _labels(event: dict) -> dict:
-    return {"audiences": dict(AUDIENCES), "mail_kinds": MAIL_KINDS, "delivery": DELIVERY,
+    return {"audiences": AUDIENCES, "mail_kinds": MAIL_KINDS, "delivery": DELIVERY,
             "session_titles": {s["id"]: s["title"] for s in event.get("sessions") or []}}
