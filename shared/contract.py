@@ -175,6 +175,50 @@ class EventSnapshotMessage(_Envelope):
     event = fields.Nested(SnapshotEventSchema, required=True)
 
 
+# ---- the one email rule -------------------------------------------------------------------
+# What registrations and events accept is what notifications can deliver: an address that
+# passes here is one the mail service sends to, so nobody is told "we sent you a mail" (and
+# holds a seat for days) for an address like max@localhost that no mail can reach.
+NOT_AN_ADDRESS = "Not a valid email address."
+NOT_ASCII = "Use an address whose part before the @ has no accents or umlauts."
+
+
+class UndeliverableAddress(ValueError):
+    pass
+
+
+def mail_address(value) -> str:
+    """The address as mails go to it (normalized), or UndeliverableAddress with the reason.
+
+    email-validator without DNS look-ups: a domain that can exist on the internet (a dot, no
+    reserved name such as localhost), no control characters, no second address, and a plain
+    ASCII local part (few mail servers accept SMTPUTF8; our headers are ASCII)."""
+    from email_validator import EmailNotValidError, validate_email
+    if not isinstance(value, str) or not value.strip() or len(value) > 320 or any(
+            ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029" for c in value):
+        raise UndeliverableAddress(NOT_AN_ADDRESS)
+    value = value.strip()
+    if not value.rsplit("@", 1)[0].isascii():
+        raise UndeliverableAddress(NOT_ASCII)
+    try:
+        result = validate_email(value, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        raise UndeliverableAddress(NOT_AN_ADDRESS) from None
+    return result.ascii_email or result.normalized
+
+
+class MailAddress(fields.Email):
+    """A marshmallow field for an address mails will go to: the rule of mail_address."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            mail_address(value)
+        except UndeliverableAddress as exc:
+            raise ValidationError(str(exc)) from None
+        return value.strip()
+
+
 # ---- mails -------------------------------------------------------------------------------
 class _Registrant(Schema):
     class Meta:

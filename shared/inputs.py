@@ -95,8 +95,8 @@ def init_id_converter(app, api) -> None:
 
 def ascii_local_part(value: str | None) -> None:
     """Marshmallow validator for addresses we will send mail to: the part before the @ must be
-    plain ASCII. Few mail servers accept anything else (SMTPUTF8), so a mail to such an address
-    would be lost; the person is better told now, next to the field."""
+    plain ASCII (the contract's email rule, shared.contract.MailAddress, includes this check)."""
     if value and not value.rsplit("@", 1)[0].isascii():
         from marshmallow import ValidationError
-        raise ValidationError("Use an address whose part before the @ has no accents or umlauts.")
+        from shared.contract import NOT_ASCII
+        raise ValidationError(NOT_ASCII)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from shared.inputs import ascii_local_part
+from shared.contract import MailAddress
 
 from .models import MEMBER_ROLES
 
@@ -23,7 +23,7 @@ class MemberSchema(_Strict):
 
 class MemberCreateSchema(_Strict):
     name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    email = fields.Email(required=True, validate=[validate.Length(max=320), ascii_local_part])
+    email = MailAddress(required=True, validate=validate.Length(max=320))  # sign-in links go there
     role = fields.String(load_default="editor", validate=validate.OneOf(MEMBER_ROLES))
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
 
-from shared.inputs import ascii_local_part
+from shared.contract import MailAddress
 
 from . import consistency
 from .models import CONTACT_NOTIFICATIONS, FORMATS, LANGUAGES, REGISTRATION_MODES, STATUSES
@@ -73,7 +73,7 @@ class PriceSchema(_Strict):
 class ContactSchema(_Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     role = fields.String(allow_none=True, validate=validate.Length(max=200))
-    email = fields.Email(allow_none=True, validate=ascii_local_part)
+    email = MailAddress(allow_none=True)  # contact persons are mailed about sign-ups
     phone = fields.String(allow_none=True, validate=validate.Regexp(PHONE_RE, error="Not a phone number."))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from email_validator import EmailNotValidError, validate_email
+from shared.contract import UndeliverableAddress, mail_address
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
@@ -36,15 +36,12 @@ def clean_paragraphs(value: str | None, limit: int = 20000) -> str:
 
 
 def clean_address(value: str | None) -> str:
-    """The normalized address, or InvalidAddress. Refuses anything with CR/LF or a second address."""
-    if not value or _CONTROL.search(value) or len(value) > 320:
-        raise InvalidAddress(f"not a valid email address: {value!r}"[:200])
+    """The normalized address, or InvalidAddress: the contract's one email rule (what the other
+    services accept is what we deliver). Refuses anything with CR/LF or a second address."""
     try:
-        # no SMTPUTF8: few servers take a non-ASCII local part, and our From/To headers are ASCII
-        result = validate_email(value.strip(), check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError as exc:
+        return mail_address(value)
+    except UndeliverableAddress as exc:
         raise InvalidAddress(f"not a valid email address: {value!r} ({exc})"[:300]) from None
-    return result.ascii_email or result.normalized
 
 
 def clean_url(value: str | None) -> str | None:

@@ -123,6 +123,8 @@ PHRASES = {
 GERMAN_ERRORS = {
     "Missing data for required field.": "Bitte ausfüllen.",
     "Not a valid email address.": "Bitte geben Sie eine gültige E-Mail-Adresse an.",
+    "Use an address whose part before the @ has no accents or umlauts.":
+        "Bitte verwenden Sie eine Adresse ohne Umlaute oder Akzente vor dem @.",
     "Please agree to the processing of your data for this registration.":
         "Bitte stimmen Sie der Verarbeitung Ihrer Angaben zu.",
     "Please enter your name.": "Bitte geben Sie Ihren Namen an.",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate, validates
 
-from shared.inputs import ascii_local_part
+from shared.contract import MailAddress
 
 LOCALES = ("de", "en")
 
@@ -17,7 +17,7 @@ class _Strict(Schema):
 class RegistrationCreateSchema(_Strict):
     # no min length here: an empty name must hear "enter your name" (not_blank), not a length rule
     name = fields.String(required=True, validate=validate.Length(max=200, error="At most {max} characters."))
-    email = fields.Email(required=True, validate=[validate.Length(max=320), ascii_local_part])
+    email = MailAddress(required=True, validate=validate.Length(max=320))
     consent = fields.Boolean(required=True, metadata={"description": "must be true: consent to storing the data"})
     locale = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LOCALES))
     session_ids = fields.List(fields.Integer(strict=True), load_default=list, validate=validate.Length(max=200))
