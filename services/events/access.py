@@ -9,6 +9,7 @@ from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from shared.auth import Member as MemberIdentity
 from shared.auth import Organizer as OrganizerRef
 from shared.auth import hash_token, require_organizer
 
@@ -23,7 +24,9 @@ def resolve_token(token: str) -> OrganizerRef | None:
             return None
         g.member = member
         organizer = db.session.get(Organizer, member.organizer_id)
-        return OrganizerRef(id=organizer.id, name=organizer.name)
+        return OrganizerRef(id=organizer.id, name=organizer.name,
+                            member=MemberIdentity(id=member.id, name=member.name, email=member.email,
+                                                  role=member.role))
     row = db.session.execute(
         select(ApiToken).options(selectinload(ApiToken.organizer))
         .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))

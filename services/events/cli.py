@@ -101,9 +101,12 @@ def register_commands(app) -> None:
     @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
                   help="Pretend today is this date when moving events forward.")
     def seed_demo_command(as_published, today):
-        """Load the five seed events (moved forward by whole weeks unless --as-published)."""
+        """Load the five seed events (moved forward by whole weeks unless --as-published) and the
+        made-up owner of the Kiel organizer (demo-owner.kiel@example.org)."""
         from .seeds import seed_demo
         created = seed_demo(as_published=as_published, today=today.date() if today else date.today())
+        from .demo_members import ensure_demo_owner
+        ensure_demo_owner()  # the workspace's demo sign-in (an example.org address)
         for event in created:
             click.echo(f"{event.id}\t{event.starts_at.isoformat()}\t{event.title}")
         if not created:

@@ -26,9 +26,10 @@ def create_app(config: dict | None = None):
     limiter.init_app(app)
 
     from .api import BLUEPRINTS, domain_error
+    from .api_counts import BLUEPRINTS as COUNT_BLUEPRINTS
     from .domain.errors import RegistrationError
     from .organizer_api import BLUEPRINTS as ORGANIZER_BLUEPRINTS
-    for blueprint in BLUEPRINTS + ORGANIZER_BLUEPRINTS:
+    for blueprint in (*BLUEPRINTS, *ORGANIZER_BLUEPRINTS, *COUNT_BLUEPRINTS):
         api.register_blueprint(blueprint)
     app.register_error_handler(RegistrationError, domain_error)
     from .pages import bp as pages_bp

@@ -45,6 +45,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .templating import init_templating
     init_templating(app)
 
+    from .views.oidc import init_oidc
+    init_oidc(app)
     from .views import BLUEPRINTS
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

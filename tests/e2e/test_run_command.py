@@ -63,7 +63,7 @@ def plain_text(mail) -> str:
 
 def test_make_run_serves_the_stack_and_a_signup_reaches_the_mailbox(tmp_path):
     var = tmp_path / "var"
-    ports = {name: free_port() for name in ("events", "registrations", "notifications", "smtp", "redis")}
+    ports = {name: free_port() for name in ("events", "registrations", "notifications", "workspace", "smtp", "redis")}
     env = {k: v for k, v in os.environ.items()
            if not k.endswith(("_DATABASE_URL", "_URL")) and k not in ("SMTP_HOST", "SMTP_PORT", "MAILBOX_DIR")}
     env.update({
@@ -71,8 +71,10 @@ def test_make_run_serves_the_stack_and_a_signup_reaches_the_mailbox(tmp_path):
         "REGISTRATIONS_PORT": str(ports["registrations"]), "NOTIFICATIONS_PORT": str(ports["notifications"]),
         "SMTP_PORT": str(ports["smtp"]), "EMBEDDED_REDIS_PORT": str(ports["redis"]), "WEB_WORKERS": "1",
         "SIGNUP_MIN_FILL_SECONDS": "0",  # this newcomer fills the form in milliseconds
+        "WORKSPACE_PORT": str(ports["workspace"]),
     })
-    base = {name: f"http://127.0.0.1:{ports[name]}" for name in ("events", "registrations", "notifications")}
+    base = {name: f"http://127.0.0.1:{ports[name]}" for name in ("events", "registrations", "notifications",
+                                                                  "workspace")}
     log = open(tmp_path / "make-run.log", "wb")
     run = subprocess.Popen(["make", "run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                            start_new_session=True)
@@ -121,6 +123,23 @@ def test_make_run_serves_the_stack_and_a_signup_reaches_the_mailbox(tmp_path):
         assert len(mails_to(maildir, "mona.wallraff@ils-forschung.de")) == 1
         mailbox_page = requests.get(base["notifications"] + "/mailbox", timeout=5)
         assert mailbox_page.status_code == 200 and email in mailbox_page.text
+
+        # the workspace: its address and the demo owner are printed; the owner signs in by the mail link
+        owner = "demo-owner.kiel@example.org"
+        printed = (tmp_path / "make-run.log").read_text(errors="replace")
+        assert f"{base['workspace']}/" in printed and owner in printed
+        staff = requests.Session()
+        form = staff.get(base["workspace"] + "/sign-in", timeout=5)
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form.text).group(1)
+        asked = staff.post(base["workspace"] + "/sign-in", data={"csrf_token": csrf, "email": owner}, timeout=10)
+        assert asked.status_code == 200, asked.text[:500]
+        mail = wait_until(lambda: mails_to(maildir, owner), 30, "the sign-in mail in the sink")
+        link = re.search(re.escape(base["workspace"]) + r"/sign-in/[A-Za-z0-9_\-]+", plain_text(mail[0])).group(0)
+        button = staff.get(link, timeout=5)
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', button.text).group(1)
+        dashboard = staff.post(link, data={"csrf_token": csrf}, timeout=10)
+        assert dashboard.status_code == 200 and dashboard.url == base["workspace"] + "/", dashboard.text[:500]
+        assert "Tiny Rathaus" in dashboard.text
     finally:
         os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
         try:

@@ -14,6 +14,9 @@ between tests, so use the unique names and addresses these helpers make):
 - `workspace.organizer(name=None, owner_email=None)` → `Org(id, name, token, owner_email)`:
   a new organizer with an API token and a first owner member (as `create-organizer --email`);
 - `workspace.add_member(org, email=None, role="editor", name=None)` → the member's email;
+- `workspace.session_token(email)` → a member session token (as the workspace would hold it);
+- `workspace.wait_until_public(event_id)` → waits until registrations has the published event;
+- `workspace.make_app(**config)` → another workspace app in front of the same stack;
 - `workspace.api(token)` → `Api`, a requests session against the services with that bearer
   token: `api.get("events", "/api/v1/members")`, `api.post("registrations", path, json=...)`;
 - `workspace.client()` → a fresh Flask test client of the workspace (not signed in);
@@ -183,6 +186,30 @@ class Workspace:
     def api(self, token: str | None = None) -> Api:
         return Api(self.stack, token)
 
+    def session_token(self, email: str) -> str:
+        """A member session token for an active member (through the events service's OIDC
+        endpoint with the workspace's service secret: no mail round trip)."""
+        answer = self.api(SERVICE_SECRET).post("events", "/api/v1/sign-in/oidc", json={"email": email})
+        assert answer.status_code == 200, answer.text
+        return answer.json()["session_token"]
+
+    def wait_until_public(self, event_id: int, timeout: float = 60.0) -> None:
+        """Until registrations has the published event (its snapshot travels by the worker)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            answer = self.api().get("registrations", f"/api/v1/events/{event_id}/availability")
+            if answer.status_code == 200:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"event {event_id} not public at registrations: {answer.status_code} "
+                                     f"{answer.text[:300]}")
+            time.sleep(0.2)
+
+    def make_app(self, **config):
+        """Another workspace app in front of the same stack (e.g. with OIDC or other limits)."""
+        from services.workspace import create_app
+        return create_app({**self.app_config, **config})
+
     # ---- the browser's side ---------------------------------------------------------------
     def client(self):
         return self.app.test_client()
@@ -215,6 +242,19 @@ def sign_in_page(page, workspace: Workspace, email: str) -> None:
     page.get_by_role("heading", name="Übersicht").wait_for()
 
 
+def _start(stack: Stack) -> None:
+    """stack.start_all() with more patience: 7 helpers share 2 cores here, and CI is loaded too."""
+    stack.start_redis()
+    stack.migrate()
+    for role in stack.roles:
+        stack.start(role)
+    try:
+        stack.wait_ready(timeout=240)
+    except TimeoutError as exc:
+        logs = {p.name: p.read_text(errors="replace")[-3000:] for p in stack.workdir.glob("*-web.log")}
+        raise TimeoutError(f"{exc}\n{logs}") from None
+
+
 @pytest.fixture(scope="session")
 def workspace(databases):
     from services.events import create_app as create_events_app
@@ -227,7 +267,7 @@ def workspace(databases):
     smtp_port = free_port()
     controller = sink.start("127.0.0.1", smtp_port, workdir / "mailbox")
     stack = Stack(workdir, urls, smtp_port=smtp_port, env=STACK_ENV)
-    app = create_app({
+    app_config = {
         "TESTING": True,
         "SECRET_KEY": WORKSPACE_SECRET,
         "EVENTS_URL": stack.url("events"), "REGISTRATIONS_URL": stack.url("registrations"),
@@ -237,18 +277,21 @@ def workspace(databases):
         "HTTP_TIMEOUT_SECONDS": 15,
         "RATELIMIT_SIGN_IN_ADDRESS": "1000 per minute",
         "RATELIMIT_SIGN_IN_CLIENT": "1000 per minute",
-    })
+    }
+    app = create_app(app_config)
     server = serve_app(app)
-    app.config["WORKSPACE_URL"] = server.url
+    app.config["WORKSPACE_URL"] = app_config["WORKSPACE_URL"] = server.url
     stack.env["WORKSPACE_URL"] = server.url  # the sign-in mails link here
     try:
-        stack.start_all()
+        _start(stack)
         events_app = create_events_app({
             "SQLALCHEMY_DATABASE_URI": urls["events"], "REDIS_URL": stack.redis_url,
             "CELERY_BEAT_SCHEDULE_FILE": str(workdir / "beat-in-process"),
         })
         with server:
-            yield Workspace(stack, app, server, Mailbox(workdir / "mailbox"), events_app)
+            ws = Workspace(stack, app, server, Mailbox(workdir / "mailbox"), events_app)
+            ws.app_config = app_config
+            yield ws
     finally:
         stack.stop_all()
         controller.stop()

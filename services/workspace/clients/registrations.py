@@ -2,7 +2,7 @@
 organizer's decisions on them, and mailings to registrants."""
 from __future__ import annotations
 
-from .base import ApiError, ServiceClient
+from .base import ServiceClient
 
 
 class RegistrationsClient(ServiceClient):
@@ -47,21 +47,10 @@ class RegistrationsClient(ServiceClient):
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         return self.post(f"/api/v1/events/{event_id}/mailings", json=body, headers=headers)
 
-    def counts(self, event_ids: list[int]) -> dict[int, dict]:
-        """{event_id: {capacity, taken, waitlist, pending_approval}} for the dashboard."""
-        counts = {}
-        for event_id in event_ids:
-            try:
-                summary = self.summary(event_id)
-            except ApiError as error:
-                if error.status == 404:  # not replicated yet: just published
-                    continue
-                raise
-            seats = summary.get("seats") or {}
-            counts[event_id] = {"capacity": seats.get("capacity"), "taken": seats.get("taken", 0),
-                                "waitlist": seats.get("waitlist", 0),
-                                "pending_approval": (summary.get("by_status") or {}).get("pending_approval", 0)}
-        return counts
+    def counts(self) -> dict[int, dict]:
+        """{event_id: {capacity, taken, available, waitlist, pending_approval, confirmed}} of
+        every event of the organizer that registrations knows (drafts are not there yet)."""
+        return {row["event_id"]: row for row in self.get("/api/v1/organizers/me/registration-counts")}
 
 
 def _filters(status: str | None, session_id: int | None) -> dict:

@@ -1,6 +1,7 @@
 """One blueprint per area of the workspace (URL map at a glance):
 
-GET, POST /sign-in · /sign-in/<token> · POST /sign-out · /sign-in/oidc   auth.py
+GET, POST /sign-in · /sign-in/<token> · POST /sign-out    auth.py
+POST /sign-in/oidc · GET /sign-in/oidc/callback     oidc.py (single sign-on, if configured)
 GET /                                          dashboard.py
 /events/new · /events/<id> (editor, publish, cancel, duplicate, history)  events.py
 GET, POST /import                              imports.py
@@ -10,6 +11,6 @@ GET, POST /import                              imports.py
 """
 from __future__ import annotations
 
-from . import auth, dashboard, events, imports, members, messages, registrations
+from . import auth, dashboard, events, imports, members, messages, oidc, registrations
 
-BLUEPRINTS = (auth.bp, dashboard.bp, events.bp, imports.bp, registrations.bp, messages.bp, members.bp)
+BLUEPRINTS = (auth.bp, oidc.bp, dashboard.bp, events.bp, imports.bp, registrations.bp, messages.bp, members.bp)

@@ -17,8 +17,7 @@ bp = Blueprint("auth", __name__)
 
 
 def oidc_enabled() -> bool:
-    config = current_app.config
-    return bool(config.get("OIDC_ISSUER") and config.get("OIDC_CLIENT_ID") and config.get("OIDC_CLIENT_SECRET"))
+    return bool(current_app.extensions.get("workspace_oidc"))
 
 
 @bp.get("/sign-in")

@@ -33,5 +33,5 @@ def group_events(events: list[dict], now: datetime) -> dict[str, list[dict]]:
 def index():
     events = EventsClient().my_events()
     groups = group_events(events, datetime.now(timezone.utc))
-    seats = RegistrationsClient().counts([e["id"] for e in events if e["status"] != "draft"])
+    seats = RegistrationsClient().counts()
     return render_template("dashboard/index.html", groups=groups, seats=seats)
