@@ -151,11 +151,7 @@ class Events(MethodView):
         """Create an event (a draft until published)"""
         who = organizer()
         _check_series(data, who)
-        event = Event(organizer_id=who.id, status="draft", revision=1)
-        domain.apply(event, data)
-        db.session.add(event)
-        db.session.flush()
-        domain.announce(event, "created")
+        event = domain.create_draft(who.id, data)
         db.session.commit()
         return domain.represent(event)
 

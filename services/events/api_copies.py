@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from . import domain
 from .api import auth, organizer, own_event
 from .copies import NotInSeries, copy_input
-from .models import Event, Series, db
+from .models import Series, db
 from .schemas import EventCreateSchema, EventSchema, SeriesEventSchema, _Strict
 
 copies_blp = Blueprint("event_copies", __name__, url_prefix="/api/v1/events", description="Events")
@@ -55,11 +55,7 @@ class DuplicateEvent(MethodView):
             abort(409, message="Only an event of a series has a next part.", code="not_in_series")
         except ValidationError as exc:  # a stored event is valid; a shifted one past year 2999 is not
             abort(422, message="The copy would not be a valid event.", errors=exc.messages)
-        copy = Event(organizer_id=event.organizer_id, status="draft", revision=1)
-        domain.apply(copy, data)
-        db.session.add(copy)
-        db.session.flush()
-        domain.announce(copy, "created")
+        copy = domain.create_draft(event.organizer_id, data)
         db.session.commit()
         return domain.represent(copy)
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from shared import contract
 from shared.db import utcnow
 
-from .models import AgendaItem, Contact, Event, EventSession, outbox
+from .models import AgendaItem, Contact, Event, EventSession, db, outbox
 
 
 def _local(value: datetime | None, tz: ZoneInfo) -> datetime | None:
@@ -151,6 +151,17 @@ def apply(event: Event, data: dict) -> None:
     event.agenda = [AgendaItem(position=i, starts_at=a["starts_at"], ends_at=a.get("ends_at"), title=a["title"],
                                description=a.get("description"), speakers=list(a["speakers"]))
                     for i, a in enumerate(data["agenda"])]
+
+
+def create_draft(organizer_id: int, data: dict, **columns) -> Event:
+    """A new draft from validated EventCreateSchema data, added, flushed and announced in the
+    current transaction (the caller commits). `columns` sets further columns (an import report)."""
+    event = Event(organizer_id=organizer_id, status="draft", revision=1, **columns)
+    apply(event, data)
+    db.session.add(event)
+    db.session.flush()
+    announce(event, "created")
+    return event
 
 
 def place_key(event: Event) -> tuple:

@@ -34,12 +34,8 @@ def save_draft(draft: Draft, organizer_id: int) -> Event:
     if series is not None:
         data["series_id"] = series.id
         data["series_position"] = (draft.series or {}).get("position")
-    event = Event(organizer_id=organizer_id, status="draft", revision=1)
-    domain.apply(event, data)
-    event.import_report = {"fields": draft.report, "missing": draft.missing}
-    db.session.add(event)
-    db.session.flush()
-    domain.announce(event, "created")
+    event = domain.create_draft(organizer_id, data,
+                                import_report={"fields": draft.report, "missing": draft.missing})
     db.session.commit()
     return event
 
