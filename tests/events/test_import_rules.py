@@ -268,3 +268,20 @@ def test_a_list_of_dated_lines_gives_sessions():
     assert [s["starts_at"] for s in found.value("sessions")] == [
         datetime(2024, 9, 3, 19, 30), datetime(2024, 9, 19, 19, 30), datetime(2024, 9, 23, 19, 30)]
     assert found.value("sessions")[0]["title"] == "Anne Weber: Bannmeilen"
+
+
+def test_a_year_ahead_programme_keeps_its_last_date_in_that_year():
+    assert infer_year(12, 1, date(2026, 2, 12)) == 2026
+
+
+def test_two_time_ranges_on_the_line_under_the_date():
+    found = parse_text("Tag der offenen Tür\nDienstag, 11. November 2014\n8.00 bis 12.00 Uhr und 13.00 bis 16.00 Uhr\n"
+                       "Stadtgemeindeamt, Dachgeschoß\n", date(2014, 11, 1))
+    assert (found.value("starts_at"), found.value("ends_at")) == (datetime(2014, 11, 11, 8), datetime(2014, 11, 11, 16))
+    assert found.value("venue.name") == "Stadtgemeindeamt, Dachgeschoß"
+
+
+def test_a_lone_time_range_is_the_time_of_a_date_without_one():
+    lines = prepare("In der Zeit von 10 - 16 Uhr können sich Interessierte über das Archiv informieren.\n"
+                    "Die Bücherei ist montags von 15 bis 18 Uhr geöffnet.\n", date(2018, 2, 25))
+    assert schedule.lone_time_range(lines)[:2] == (time(10), time(16))

@@ -80,13 +80,14 @@ class Scan:
 
 def infer_year(month: int, day: int, as_of: date) -> int:
     """A date without a year is the one closest after the publication date: at most three
-    months back (a text may still mention a past deadline), else in the coming nine months."""
+    months back (a text may still mention a past deadline), else in the coming eleven months
+    (programmes are announced up to a year ahead)."""
     for year in (as_of.year, as_of.year + 1, as_of.year - 1):
         try:
             candidate = date(year, month, day)
         except ValueError:
             continue
-        if as_of - timedelta(days=92) <= candidate <= as_of + timedelta(days=273):
+        if as_of - timedelta(days=92) <= candidate <= as_of + timedelta(days=330):
             return year
     return as_of.year
 

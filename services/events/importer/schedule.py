@@ -41,7 +41,9 @@ def _times_after(line_scan, date_hit: DateHit | None) -> tuple[time | None, time
         return None, None
     first = times[0]
     if first.end:
-        return first.start, first.end
+        # "8.00 bis 12.00 Uhr und 13.00 bis 16.00 Uhr": from the first start to the last end
+        ranges = [t for t in times if t.end]
+        return first.start, ranges[-1].end
     if len(times) > 1 and times[1].end is None and times[1].start > first.start:
         return first.start, times[1].start
     return first.start, None
@@ -178,10 +180,28 @@ def dated_list(lines, as_of: date) -> list[tuple[date, str, object]]:
 def _time_on_next_lines(lines, no: int) -> tuple[time | None, time | None]:
     """"Wann: 29. October 2021" followed by "ab 18:00 Uhr": a time alone on the next line."""
     for line in lines[no + 1:no + 3]:
-        if line.text and line.scan.times and not line.scan.dates and len(line.text) <= 40 \
-                and not _agenda_title(line):
-            return line.scan.times[0].start, line.scan.times[0].end
+        if not line.text or not line.scan.times or line.scan.dates or len(line.text) > 60:
+            continue
+        rest = _agenda_title(line)
+        if not rest or rules.label_of(rest) or (rest.isupper() and " " not in rest) or " und " in line.text:
+            return _times_after(line.scan, None)
     return None, None
+
+
+OPENING_HOURS = re.compile(r"\b(geöffnet|öffnungszeiten|sprechzeiten|bürozeiten|opening hours)\b", re.I)
+
+
+def lone_time_range(lines) -> tuple[time, time, str] | None:
+    """"In der Zeit von 10 - 16 Uhr können sich Interessierte …" and the date elsewhere: without a
+    time of its own, the date takes the text's first time range (not a programme line, not
+    opening hours)."""
+    for line in lines:
+        if line.skip or not line.text or line.block or OPENING_HOURS.search(line.text) or _agenda_time(line):
+            continue
+        for hit in line.scan.times:
+            if hit.end:
+                return hit.start, hit.end, line.text
+    return None
 
 
 def _agenda_time(line) -> TimeHit | None:

@@ -96,6 +96,7 @@ def parse_text(text: str, as_of: date) -> Findings:
     _title_and_date(lines, as_of, found)
     _programme(lines, as_of, found)
     _sessions(lines, as_of, found)
+    _lone_time(lines, found)
     _words(lines, as_of, found)
     place_by_address(lines, found)
     contacts_of(lines, found)
@@ -230,6 +231,16 @@ def _sessions(lines: list[Line], as_of: date, found: Findings) -> None:
     if sessions:
         snippets = dict.fromkeys(s.pop("snippet") for s in sessions)
         found.put("sessions", sessions, " · ".join(snippets), 0.75)
+
+
+def _lone_time(lines: list[Line], found: Findings) -> None:
+    start = found.value("starts_at")
+    if isinstance(start, datetime) or "time.start" in found or "agenda" in found or start is None:
+        return
+    lone = schedule.lone_time_range(lines)
+    if lone:
+        found.put("time.start", lone[0], lone[2], 0.4)
+        found.put("time.end", lone[1], lone[2], 0.4)
 
 
 def _listed_sessions(listed, found: Findings) -> None:

@@ -84,12 +84,34 @@ def _place_by_phrase(lines, found: Findings) -> None:
             if name:
                 named.append((name, rules.street_in(sentence), sentence))
     if not named:
+        _place_line_after_when(lines, found)
         return
     name, street, sentence = next((n for n in named if n[1]), named[0])
     found.put("venue.name", name[:300], sentence, 0.6 if street else 0.5)
     found.put("venue.street", street, sentence, 0.6)
     if "format" not in found:
         found.put("format", "in_person", sentence, 0.5)
+
+
+NAME_LINE = re.compile(r"[A-ZÄÖÜ][\wäöüß.\-']*(?:[ ,]+(?:[A-ZÄÖÜ0-9][\wäöüß.\-']*|der|des|am|im|an|in|und|de|von|zum|zur))*\.?")
+
+
+def _place_line_after_when(lines, found: Findings) -> None:
+    """"Dienstag, 11. November 2014" / "8.00 bis 12.00 Uhr" / "Stadtgemeindeamt, Dachgeschoß": in a
+    block of short lines giving the date and time, the next short name line is the place."""
+    for line in lines:
+        if not line.scan.dates or line.skip or rules.is_prose(line.text):
+            continue
+        for after in lines[line.no + 1:line.no + 4]:
+            if not after.text:
+                break
+            if after.scan.dates or after.scan.times or after.label:
+                continue
+            if len(after.text) <= 80 and NAME_LINE.fullmatch(after.text) and not rules.looks_like_heading(after.text) \
+                    or len(after.text) <= 80 and "," in after.text and NAME_LINE.fullmatch(after.text):
+                found.put("venue.name", after.text.rstrip(".")[:300], line.text + " " + after.text, 0.45)
+                return
+            break
 
 
 def _place_by_postal_code(lines, found: Findings) -> bool:

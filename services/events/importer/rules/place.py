@@ -69,7 +69,7 @@ PLACE_NOUN = re.compile(r"(haus|halle|saal|säle|zentrum|center|centre|bibliothe
                         r"galerie|werkstatt|treff|heim|kino|arena|foyer|schloss|burg|villa|institut|akademie|"
                         r"universität|hochschule|gebäude|pavillon|scheune|mühle|bahnhof|atelier|studio|kapelle|"
                         r"lesecafé|gemeindehaus|turnhalle|sporthalle|stadtteilzentrum|quartier|laden|markt|"
-                        r"platz|ufer|viertel|campus|messe)$", re.I)
+                        r"platz|ufer|viertel|campus|messe|archiv)$", re.I)
 _PLACE_PREP = r"(?i:im|in der|in den|ins|bei der|beim|auf dem|auf der|an der|vor dem|vor der|in)"
 _NAME_WORD = r"(?:[A-ZÄÖÜ][\wäöüß\-.']*|der|des|dem|die|das|von|vom|am|an|im|in|de|zur|zum|und|bei|für|auf)"
 PLACE_PHRASE = re.compile(r"(?<![\wäöüß])" + _PLACE_PREP + r"\s+(?P<name>[A-ZÄÖÜ][\wäöüß\-.']*(?:\s+" + _NAME_WORD
