@@ -82,7 +82,7 @@ def test_check_in_approve_and_reject_record_the_member(workspace, org, owner):
     # a decision that does not fit the status says so and changes nothing
     again = post_action(owner, html, f"{base}/{people[max_]['id']}/check-in")
     assert again.status_code == 303
-    assert "Only a confirmed registration" in owner.get(base).get_data(as_text=True)
+    assert "Nur bestätigte Anmeldungen können eingecheckt werden." in owner.get(base + "?lang=de").get_data(as_text=True)
 
 
 def test_cancel_with_a_note_and_promote_beyond_capacity(workspace, org, owner):

@@ -121,10 +121,30 @@ def _registration(event_id: int, registration_id: str) -> dict:
     return reg
 
 
+# what the registrations service refuses (409), said in the page's language
+REFUSALS = {
+    "not_confirmed": ("Nur bestätigte Anmeldungen können eingecheckt werden.",
+                      "Only confirmed registrations can be checked in."),
+    "not_pending_approval": ("Nur Anmeldungen, die auf Freigabe warten, können freigegeben werden.",
+                             "Only registrations awaiting approval can be approved."),
+    "not_waitlisted": ("Nur wer auf der Warteliste steht, kann nachrücken.",
+                       "Only someone on the waiting list can be promoted."),
+    "conflict": ("Die Anmeldung wurde inzwischen geändert; bitte prüfen Sie die Liste.",
+                 "The registration changed meanwhile; please check the list."),
+    "event_cancelled": ("Die Veranstaltung ist abgesagt.", "The event is cancelled."),
+}
+
+
 def _refused(error: ApiError) -> None:
     if error.status in (404, 403):
         raise error
-    flash(api_message(error.message) or t("Das ging nicht.", "That did not work."), "error")
+    if error.code in REFUSALS:
+        flash(t(*REFUSALS[error.code]), "error")
+    elif error.code.startswith("registration_") and error.code[13:] in STATUS_LABELS:
+        flash(t("Diese Anmeldung ist schon: {status}.", "This registration is already: {status}.",
+                status=STATUS_LABELS[error.code[13:]]), "error")
+    else:
+        flash(api_message(error.message) or t("Das ging nicht.", "That did not work."), "error")
 
 
 @bp.post("/events/<int:event_id>/registrations/<registration_id>/<any(approve, reject, 'check-in'):action>")
