@@ -9,6 +9,7 @@ from tests.workspace.conftest import csrf_token
 
 TINY = {
     "title": "Tiny Rathaus in Dietrichsdorf", "summary": "Das mobile Rathaus öffnet eine Woche lang.",
+    "audience": "Kolleg*innen der Stadtverwaltung, Bürger*innen", "tags": "Verwaltung, Bürgerbeteiligung",
     "language": "de", "timezone": "Europe/Berlin",
     "starts_at": "2030-09-16T10:00", "ends_at": "2030-09-20T16:00", "format": "in_person",
     "venue-name": "Stadtteilbücherei Dietrichsdorf", "venue-street": "Langer Rehm 29",
@@ -60,6 +61,7 @@ def test_a_new_event_with_contacts_sessions_agenda_and_questions_is_stored_whole
     event_id = created_id(post_editor(owner, "/events/new", TINY))
     event = stored(workspace, org, event_id)
     assert event["status"] == "draft" and event["title"] == TINY["title"]
+    assert event["audience"] == TINY["audience"] and event["tags"] == ["Verwaltung", "Bürgerbeteiligung"]
     assert event["starts_at"] == "2030-09-16T10:00:00+02:00" and event["ends_at"] == "2030-09-20T16:00:00+02:00"
     assert event["venue"] == {"name": "Stadtteilbücherei Dietrichsdorf", "street": "Langer Rehm 29",
                               "postal_code": "24149", "city": "Kiel"}

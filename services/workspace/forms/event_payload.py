@@ -61,6 +61,7 @@ def form_data(event: dict) -> dict:
     series = event.get("series") or {}
     return {
         "title": event.get("title"), "summary": event.get("summary"), "description": event.get("description"),
+        "audience": event.get("audience"), "tags": ", ".join(event.get("tags") or []),
         "language": event.get("language") or "de", "timezone": event.get("timezone") or "Europe/Berlin",
         "starts_at": _wall_clock(event.get("starts_at")), "ends_at": _wall_clock(event.get("ends_at")),
         "format": event.get("format") or "in_person",
@@ -145,7 +146,9 @@ def body(form) -> tuple[dict, Rows]:
             keys.add(q.key.data)
     data = {
         "title": (form.title.data or "").strip(), "summary": _text(form.summary.data),
-        "description": _text(form.description.data), "language": form.language.data,
+        "description": _text(form.description.data), "audience": _text(form.audience.data),
+        "tags": [tag.strip() for tag in (form.tags.data or "").split(",") if tag.strip()],
+        "language": form.language.data,
         "timezone": (form.timezone.data or "").strip() or "Europe/Berlin",
         "starts_at": _iso(form.starts_at.data), "ends_at": _iso(form.ends_at.data), "format": form.format.data,
         "venue": ({"name": (venue.name.data or "").strip(), "street": _text(venue.street.data),

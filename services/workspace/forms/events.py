@@ -137,6 +137,9 @@ class EventForm(FlaskForm):
         DataRequired(message=L("Bitte einen Titel angeben.", "Please give a title.")), Length(max=300)])
     summary = TextAreaField(L("Kurzbeschreibung", "Summary"), validators=[Length(max=2000)])
     description = TextAreaField(L("Beschreibung", "Description"), validators=[Length(max=50_000)])
+    audience = TextAreaField(L("Zielgruppe", "Audience"), validators=[Length(max=2000)])
+    tags = StringField(L("Schlagwörter (durch Komma getrennt)", "Tags (separated by commas)"),
+                       validators=[Length(max=1000)])
     language = SelectField(L("Sprache der Veranstaltung", "Language of the event"), choices=LANGUAGES, default="de")
     timezone = StringField(L("Zeitzone (alle Zeiten gelten in dieser Zone)", "Time zone (all times are in it)"),
                            default="Europe/Berlin", validators=[Length(max=64)])
