@@ -7,6 +7,8 @@ GET  /api/v1/organizers/me/series      organizer: own series, empty ones and dra
 """
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields
@@ -17,7 +19,7 @@ from . import domain
 from .api import auth, organizer, own_event
 from .copies import NotInSeries, copy_input
 from .models import Series, db
-from .schemas import EventCreateSchema, EventSchema, SeriesEventSchema, _Strict
+from .schemas import EventCreateSchema, EventSchema, SeriesSchema
 
 copies_blp = Blueprint("event_copies", __name__, url_prefix="/api/v1/events", description="Events")
 my_series_blp = Blueprint("my_series", __name__, url_prefix="/api/v1/organizers/me",
@@ -29,12 +31,11 @@ class DuplicateSchema(Schema):
         "description": "the copy becomes the series' next part, one interval after its last part"})
 
 
-class MySeriesSchema(_Strict):
-    id = fields.Integer()
-    title = fields.String()
-    description = fields.String(allow_none=True)
-    planned_parts = fields.Integer(allow_none=True)
-    events = fields.List(fields.Nested(SeriesEventSchema))
+class OwnSeriesSchema(SeriesSchema):
+    """A series as its organizer sees it: the organizer is the caller."""
+
+    class Meta(SeriesSchema.Meta):
+        exclude = ("organizer",)
 
 
 @copies_blp.route("/<int(max=2147483647):event_id>/duplicate")
@@ -63,15 +64,16 @@ class DuplicateEvent(MethodView):
 @my_series_blp.route("/series")
 class MySeries(MethodView):
     @auth
-    @my_series_blp.response(200, MySeriesSchema(many=True))
+    @my_series_blp.response(200, OwnSeriesSchema(many=True))
     def get(self):
         """The organizer's own series with all their events (drafts included), for choosing one"""
         who = organizer()
         rows = db.session.execute(select(Series).options(selectinload(Series.events))
                                   .where(Series.organizer_id == who.id).order_by(Series.id)).scalars().all()
         return [{"id": s.id, "title": s.title, "description": s.description, "planned_parts": s.planned_parts,
-                 "events": [{"id": e.id, "title": e.title, "starts_at": e.starts_at, "ends_at": e.ends_at,
-                             "status": e.status, "series_position": e.series_position} for e in s.events]}
+                 "events": [{"id": e.id, "title": e.title, "starts_at": e.starts_at.astimezone(ZoneInfo(e.timezone)),
+                             "ends_at": e.ends_at.astimezone(ZoneInfo(e.timezone)), "status": e.status,
+                             "series_position": e.series_position} for e in s.events]}
                 for s in rows]
 
 
