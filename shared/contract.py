@@ -29,6 +29,9 @@ MEMBER_MAIL = "notifications.member_mail"
 # registrations → notifications: the organizer's own text to one registrant (one of a mailing
 # to an audience of the event; registrations owns the registrants, so it picks them)
 ORGANIZER_MAIL = "notifications.organizer_mail"
+# notifications → registrations: a mail to a registrant failed for good (a refused address,
+# retries used up); an unconfirmed hold is freed and the organizer sees it in the list
+MAIL_FAILED = "registrations.mail_failed"
 
 
 def outbox_ack_task(service: str) -> str:
@@ -334,6 +337,13 @@ class OutboxAckMessage(Schema):
     message_ids = fields.List(fields.String(), validate=validate.Length(max=1000))
 
 
+class MailFailedMessage(_Envelope):
+    registration_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    event_id = fields.Integer(allow_none=True, load_default=None)
+    kind = fields.String(required=True, validate=validate.Length(max=60))  # e.g. registration.confirm_email
+    error = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
 class _BatchItem(Schema):
     class Meta:
         unknown = EXCLUDE
@@ -355,6 +365,7 @@ SCHEMAS: dict[str, type[Schema]] = {
     ERASE_PERSON: ErasePersonMessage,
     MEMBER_MAIL: MemberMailMessage,
     ORGANIZER_MAIL: OrganizerMailMessage,
+    MAIL_FAILED: MailFailedMessage,
 }
 
 

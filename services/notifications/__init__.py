@@ -12,15 +12,16 @@ def create_app(config: dict | None = None):
     from shared.app import build_app
 
     from . import config as settings
-    from .models import db
+    from .models import db, outbox
     app, api = build_app("notifications", __name__, title="civic-events: notifications", db=db,
-                         migrations_dir=MIGRATIONS, service_defaults=settings.defaults(), config=config)
+                         migrations_dir=MIGRATIONS, service_defaults=settings.defaults(), config=config,
+                         outbox=outbox)
     settings.check(app.config)
     celery = app.extensions["celery"]
     from .tasks import beat_schedule, register_tasks
     register_tasks(celery)
-    # no outbox here (we only consume), so no relay task in the schedule
-    celery.conf.beat_schedule = beat_schedule(app.config)
+    # beside the outbox relay (registrations hears of mails that failed for good)
+    celery.conf.beat_schedule.update(beat_schedule(app.config))
     celery.conf.update(app.config.get("CELERY", {}))
     from .api import BLUEPRINTS
     for blueprint in BLUEPRINTS:

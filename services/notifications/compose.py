@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, or_, select
 
 from shared.db import utcnow
 
-from . import versioned
+from . import undeliverable, versioned
 from .delivery import born_leased
 from .models import Attendee, DigestItem, Message, db
 from .render import event_facts, pick_language, render, short_date, when
@@ -90,6 +90,7 @@ def queue_message(*, source_key: str, kind: str, to: str, name: str | None, rend
     if status == "failed":
         from .delivery import MAILS_FAILED
         MAILS_FAILED.labels(kind, "invalid_address").inc()
+        undeliverable.report(kind, registration_id, (event or {}).get("id"), error)
     return row
 
 

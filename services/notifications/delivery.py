@@ -38,7 +38,7 @@ from sqlalchemy import or_, select, update
 
 from shared.db import utcnow
 
-from . import mailer, mime
+from . import mailer, mime, undeliverable
 from .models import Message, db
 from .safety import InvalidAddress
 
@@ -94,6 +94,8 @@ def _record(row_id: int, **values) -> None:
     A Core UPDATE on the table: the ORM's bulk-update path cost as much CPU as the send."""
     for attempt in range(5):
         try:
+            if values.get("status") == "failed":
+                undeliverable.report_row(row_id, values.get("last_error"))
             db.session.execute(update(_messages).where(_messages.c.id == row_id, _messages.c.status == "queued")
                                .values(lease_until=None, **values))
             db.session.commit()

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import UTCDateTime, utcnow
-from shared.outbox import ProcessedMessageMixin
+from shared.outbox import Outbox, OutboxMixin, ProcessedMessageMixin
 
 
 class Base(DeclarativeBase):
@@ -99,3 +99,11 @@ class DigestItem(db.Model):
 
 class ProcessedMessage(ProcessedMessageMixin, db.Model):
     __tablename__ = "processed_messages"
+
+
+class OutboxMessage(OutboxMixin, db.Model):
+    """What notifications tells other services (a mail that failed for good), sent after commit."""
+    __tablename__ = "outbox_messages"
+
+
+outbox = Outbox("notifications", db, OutboxMessage)

@@ -93,6 +93,9 @@ class Registration(db.Model):
     checked_in_by: Mapped[dict | None] = mapped_column(JSON)
     decided_by: Mapped[dict | None] = mapped_column(JSON)  # approved, rejected, promoted
     cancelled_by: Mapped[dict | None] = mapped_column(JSON)  # None: the registrant cancelled
+    # a mail to the registrant failed for good (notifications told us): when, and why
+    mail_failed_at = mapped_column(UTCDateTime)
+    mail_error: Mapped[str | None] = mapped_column(Text)
 
     @property
     def seats(self) -> int:

@@ -102,6 +102,10 @@ class RegistrationSchema(_Strict):
     checked_in_by = fields.Nested(lambda: MemberRefSchema(), allow_none=True)
     decided_by = fields.Nested(lambda: MemberRefSchema(), allow_none=True)
     cancelled_by = fields.Nested(lambda: MemberRefSchema(), allow_none=True)
+    mail_failed_at = fields.DateTime(allow_none=True, metadata={
+        "description": "a mail to this person failed for good (address refused, retries used up); an "
+                       "unconfirmed sign-up then expired and its seats were freed"})
+    mail_error = fields.String(allow_none=True)
 
 
 class MemberRefSchema(_Strict):

@@ -2,6 +2,7 @@
 
 registrations.event_snapshot     events → us: the newest state of an event (idempotent by message id
                                  and by revision)
+registrations.mail_failed        notifications → us: a mail to a registrant failed for good
 registrations.expire_holds       beat: unconfirmed sign-ups past their time free their seats
 registrations.apply_retention    beat: personal data goes a configured time after an event ended
 """
@@ -12,7 +13,7 @@ import logging
 from shared import contract
 from shared.outbox import Inbox
 
-from .domain import lifecycle, privacy, snapshots
+from .domain import lifecycle, privacy, snapshots, undeliverable
 from .models import ProcessedMessage, db
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,10 @@ def register_tasks(celery, app) -> None:
     @celery.task(name=contract.EVENT_SNAPSHOT, shared=False)
     def event_snapshot(message: dict):
         return consume_snapshot(message)
+
+    @celery.task(name=contract.MAIL_FAILED, shared=False)
+    def mail_failed(message: dict):
+        return inbox.consume(contract.MAIL_FAILED, message, undeliverable.mail_failed)
 
     @celery.task(name=EXPIRE_HOLDS, shared=False)
     def expire_holds():
