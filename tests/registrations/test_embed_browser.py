@@ -4,19 +4,16 @@ signs up inside it and the confirmation mail arrives. A page of an origin the or
 not list cannot frame the form and keeps its plain link."""
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
 
 from shared.embedded import free_port
+from tests.a11y import chromium
 from tests.registrations.conftest import make_event
 from tests.registrations.test_browser import notifications, smtp  # noqa: F401 (fixtures)
 from tests.registrations.test_embed import allow
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 HOST_PAGE = """<!doctype html>
 <html lang="de"><head><meta charset="utf-8"><title>Landeshauptstadt Kiel – Veranstaltungen</title></head>
@@ -41,19 +38,6 @@ def host_site(html: str):
     finally:
         server.shutdown()
         thread.join(5)
-
-
-@contextmanager
-def chromium():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.mark.browser

@@ -15,7 +15,7 @@
     if (window.ResizeObserver) { new ResizeObserver(report).observe(document.documentElement); }
     window.addEventListener("resize", report);
     var notice = document.getElementById("form-notice");
-    if (notice) { notice.focus(); }  // autofocus does not work in a cross-origin frame
+    if (notice) { notice.focus(); }  // the error summary first, as on the event page
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
