@@ -16,7 +16,9 @@ def settings() -> dict:
         "CIVIC_ENV": os.environ.get("CIVIC_ENV", "development"),
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
         "EVENTS_URL": service_url("events"),
-        "REGISTRATIONS_URL": service_url("registrations"),
+        # REGISTRATIONS_URL is the public site's address (for the mails' links); where the public
+        # address does not reach registrations from inside (compose), this one does
+        "REGISTRATIONS_URL": (os.environ.get("REGISTRATIONS_INTERNAL_URL") or service_url("registrations")).rstrip("/"),
         "NOTIFICATIONS_URL": service_url("notifications"),
         "WORKSPACE_URL": service_url("workspace"),
         # shared with the events service: proves a sign-in by OpenID Connect came from us

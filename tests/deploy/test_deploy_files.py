@@ -41,7 +41,9 @@ README = ROOT / "deploy" / "README.md"
 COMPOSE_SCHEMA = HERE / "compose-spec.json"
 
 SERVICES = ("events", "registrations", "notifications")
-PORTS = {"events": 5001, "registrations": 5002, "notifications": 5003}
+# the web apps: the three services and the organizers' workspace (no database, no worker)
+WEB = (*SERVICES, "workspace")
+PORTS = {"events": 5001, "registrations": 5002, "notifications": 5003, "workspace": 5004}
 # Kubernetes versions the manifests must be valid for (oldest supported, a current one)
 KUBERNETES_VERSIONS = ("1.30.0", "1.33.0")
 # the environment variables of the public contract (shared/API.md "Commands and environment")
@@ -241,8 +243,8 @@ def test_no_container_name_anywhere():
 def test_only_web_services_and_the_mailbox_publish_host_ports():
     services = compose_services()
     published = {name for name, svc in services.items() if svc.get("ports")}
-    assert published == {*SERVICES, "mailbox"}
-    for svc in SERVICES:
+    assert published == {*WEB, "mailbox"}
+    for svc in WEB:
         assert services[svc]["ports"] == [f"{PORTS[svc]}:{PORTS[svc]}"]
         assert services[svc]["environment"]["PORT"] == str(PORTS[svc])
 
@@ -264,7 +266,7 @@ def test_beats_are_single():
 
 def test_web_services_check_readiness_and_run_under_gunicorn():
     services = compose_services()
-    for svc in SERVICES:
+    for svc in WEB:
         web = services[svc]
         test = " ".join(web["healthcheck"]["test"])
         assert "/readyz" in test
@@ -276,7 +278,7 @@ def test_web_services_check_readiness_and_run_under_gunicorn():
 
 def test_healthchecks_where_they_make_sense():
     services = compose_services()
-    for name in ("postgres", "redis", "mailbox", *SERVICES, *(f"{s}-worker" for s in SERVICES)):
+    for name in ("postgres", "redis", "mailbox", *WEB, *(f"{s}-worker" for s in SERVICES)):
         check = services[name].get("healthcheck") or {}
         assert check.get("test") and not check.get("disable"), name
     for svc in SERVICES:
@@ -333,6 +335,9 @@ def test_each_process_gets_only_its_own_database():
         service, _ = role_of(name)
         env = svc["environment"]
         db_vars = {k for k in env if k.endswith("_DATABASE_URL")}
+        if service == "workspace":  # it has none: everything goes through the services' APIs
+            assert not db_vars and not {k for k in env if k.startswith("SMTP_")}, name
+            continue
         assert db_vars == {f"{service.upper()}_DATABASE_URL"}, name
         url = env[f"{service.upper()}_DATABASE_URL"]
         assert url.startswith(f"postgresql+psycopg://{service}:${{{service.upper()}_DB_PASSWORD:?")
@@ -577,6 +582,7 @@ def test_every_process_has_its_workload():
         assert {("Deployment", svc), ("Service", svc), ("HorizontalPodAutoscaler", svc),
                 ("Deployment", f"{svc}-worker"), ("ScaledObject", f"{svc}-worker"),
                 ("Deployment", f"{svc}-beat"), ("Job", f"{svc}-migrate")} <= names, svc
+    assert {("Deployment", "workspace"), ("Service", "workspace"), ("HorizontalPodAutoscaler", "workspace")} <= names
     for _, doc in k8s_docs():
         if doc["kind"] != "Namespace":
             assert doc["metadata"]["namespace"] == "civic-events", doc["metadata"]["name"]
@@ -585,7 +591,7 @@ def test_every_process_has_its_workload():
 def test_web_deployments_probe_healthz_and_readyz():
     deployments = {d["metadata"]["name"]: d for d in k8s_of_kind("Deployment")}
     services = {s["metadata"]["name"]: s for s in k8s_of_kind("Service")}
-    for svc in SERVICES:
+    for svc in WEB:
         container = pod_spec(deployments[svc])["containers"][0]
         assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
         assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
@@ -617,7 +623,7 @@ def test_workers_and_beats_match_their_queue():
 def test_autoscalers_cover_web_and_workers_never_beats():
     # web services on CPU (HPA), workers on their queue's length (KEDA, see test_keda.py)
     targets = {h["spec"]["scaleTargetRef"]["name"] for h in k8s_of_kind("HorizontalPodAutoscaler")}
-    assert targets == set(SERVICES)
+    assert targets == set(WEB)
     scaled = {s["spec"]["scaleTargetRef"]["name"] for s in k8s_of_kind("ScaledObject")}
     assert scaled == {f"{s}-worker" for s in SERVICES}
     for hpa in k8s_of_kind("HorizontalPodAutoscaler"):
@@ -635,6 +641,9 @@ def test_migrations_are_jobs():
     # long-running pods wait for their schema
     for deployment in k8s_of_kind("Deployment"):
         svc = deployment["metadata"]["labels"]["app.kubernetes.io/name"]
+        if svc == "workspace":  # no database of its own
+            assert "initContainers" not in pod_spec(deployment)
+            continue
         init = pod_spec(deployment)["initContainers"][0]
         assert f"flask --app services.{svc} db current" in init["command"][-1]
 
@@ -675,7 +684,8 @@ def test_manifest_environment_uses_only_documented_variables():
             for container in all_containers(doc):
                 names = {e["name"] for e in container.get("env", [])}
                 assert not names - documented, (doc["metadata"]["name"], names - documented)
-                assert {n for n in names if n.endswith("_DATABASE_URL")} == {f"{svc.upper()}_DATABASE_URL"}
+                own = set() if svc == "workspace" else {f"{svc.upper()}_DATABASE_URL"}
+                assert {n for n in names if n.endswith("_DATABASE_URL")} == own
                 for e in container.get("env", []):
                     if e["name"] in secret["stringData"]:
                         assert e["valueFrom"]["secretKeyRef"]["name"] == "civic-events-secrets"
