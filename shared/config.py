@@ -50,7 +50,8 @@ def base_config(service: str) -> dict:
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_URL_PREFIX": "/",
         **API_DOCS,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # no pool_pre_ping: shared/db.py pings only connections that sat idle (one round trip less per transaction)
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "JSON_SORT_KEYS": False,
     }
 

@@ -1,11 +1,16 @@
 """Column types and session helpers every service's models use."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, exc
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
+
+# a pooled connection unused for this long is checked with a ping before it is handed out
+PING_AFTER_IDLE_SECONDS = 5.0
 
 
 def utcnow() -> datetime:
@@ -53,3 +58,37 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 def _unicode_lower(value):
     return value.lower() if isinstance(value, str) else value
+
+
+@event.listens_for(Pool, "checkin")
+def _note_checkin(dbapi_connection, connection_record):
+    connection_record.info["checked_in_at"] = time.monotonic()
+
+
+@event.listens_for(Pool, "checkout")
+def _ping_after_idle(dbapi_connection, connection_record, connection_proxy):
+    """A connection that sat in the pool for a while may have been closed by the server (a
+    restart, an idle timeout, a proxy): it is pinged first and replaced if dead. SQLAlchemy's
+    pool_pre_ping pings before every checkout, i.e. every transaction: a round trip and a
+    statement on the server for each sign-up, each mail's two transactions and each
+    acknowledgement, for connections in use a millisecond before. A connection that died
+    while busy is still found out: its statement fails and the pool discards it."""
+    idle_since = connection_record.info.get("checked_in_at")
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+        return
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        return  # a file, not a server
+    autocommit = getattr(dbapi_connection, "autocommit", None)
+    try:
+        if autocommit is False:
+            dbapi_connection.autocommit = True  # the ping opens no transaction
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+        if autocommit is False:
+            dbapi_connection.autocommit = False
+    except Exception as error:
+        # the pool drops this connection and hands out a new one
+        raise exc.DisconnectionError(f"pooled connection found dead after idling: {error}") from error

@@ -56,3 +56,32 @@ def test_sqlite_connections_enforce_foreign_keys_and_wal(app):
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
         assert db.session.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
         db.session.remove()
+
+
+def test_a_pooled_connection_the_server_closed_while_idle_is_replaced(monkeypatch):
+    """No pool_pre_ping (a round trip per transaction): a connection is pinged only after idling
+    in the pool, and one the server closed meanwhile is swapped for a new one unnoticed."""
+    import os
+    import time
+
+    from sqlalchemy import create_engine
+
+    import shared.db
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("needs TEST_POSTGRES_URL: SQLite has no server to close a connection")
+    monkeypatch.setattr(shared.db, "PING_AFTER_IDLE_SECONDS", 0.05)
+    engine = create_engine(url, pool_size=1, max_overflow=0)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            first = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with admin.connect() as conn:
+            assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first}).scalar_one()
+        time.sleep(0.2)
+        with engine.begin() as conn:
+            second = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        assert second != first
+    finally:
+        engine.dispose()
+        admin.dispose()
