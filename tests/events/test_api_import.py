@@ -156,3 +156,14 @@ def test_an_icalendar_file_gives_its_events_as_sessions(client, organizer_token)
                               "city": "Kiel"}
     assert event["price"]["amount_cents"] == 0 and event["registration"]["mode"] == "none"
     assert event["contacts"][0] == {"name": "Repair-Team", "role": None, "email": "repair@stadt.de", "phone": None}
+
+
+def test_markup_in_a_pasted_text_is_neither_kept_nor_reported(client, organizer_token):
+    text = ("Lesung <b>heute</b>\n<script>alert(1)</script>Am 3. März 2030 um 19 Uhr im Haus der Stadt.\n"
+            "Eintritt frei <img src=x onerror=alert(1)>\n")
+    response = import_(client, organizer_token, text=text, as_of="2030-01-01")
+    assert response.status_code == 201, response.json
+    stored = json.dumps(client.get(f"/api/v1/events/{response.json['id']}", headers=auth(organizer_token)).json)
+    assert response.json["title"] == "Lesung heute"
+    for markup in ("<b>", "<script", "alert(", "onerror", "<img"):
+        assert markup not in stored, markup

@@ -17,7 +17,7 @@ from .text import parse_text, publication_date
 
 __all__ = ["Draft", "DraftInvalid", "ImportRejected", "import_announcement", "MAX_CHARACTERS"]
 
-MAX_CHARACTERS = {"text": 200_000, "html": 3_000_000, "ics": 1_000_000}
+MAX_CHARACTERS = {"text": 100_000, "html": 3_000_000, "ics": 1_000_000}
 BINARY_MAGIC = ("%PDF", "PK\x03\x04", "\x89PNG", "GIF8", "\xff\xd8\xff", "\xd0\xcf\x11\xe0", "{\\rtf")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 HTML_START = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<meta|<div|<article|<main|<p[ >])", re.I)

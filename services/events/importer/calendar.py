@@ -18,7 +18,10 @@ def _local(value) -> datetime | date | None:
     """Times in the event's wall clock (the draft adds the zone); dates stay dates."""
     if value is None:
         return None
-    value = value.dt if hasattr(value, "dt") else value
+    try:
+        value = value.dt if hasattr(value, "dt") else value
+    except Exception:  # noqa: BLE001 - icalendar raises its own errors for a broken property: no time then
+        return None
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(ZoneInfo("Europe/Berlin"))
@@ -31,7 +34,7 @@ def extract_ics(source: str, rejected) -> tuple[Findings, str]:
         calendar = icalendar.Calendar.from_ical(source)
     except (ValueError, IndexError, KeyError) as exc:
         raise rejected("ics", f"This is not an iCalendar file we can read ({exc.__class__.__name__}).") from exc
-    events = [c for c in calendar.walk("VEVENT") if c.get("dtstart") is not None]
+    events = [c for c in calendar.walk("VEVENT") if _local(c.get("dtstart")) is not None]
     if not events:
         raise rejected("ics", "The iCalendar file has no event (VEVENT with a start).")
     events.sort(key=lambda e: str(_local(e.get("dtstart"))))

@@ -6,6 +6,7 @@ asks for it; nothing is invented beyond that.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -89,9 +90,25 @@ def _times(found: Findings, as_of: date) -> tuple[datetime, datetime, list[str]]
             missing.append("ends_at")
         else:
             missing.append("ends_at")
-    if end < start:
+    if end < start:  # an end before the start is no end: the plain default, and the editor asks
+        found.pop("ends_at", None)
+        missing.append("ends_at")
         end = datetime.combine(start.date(), time(23, 59)) if start.time() < time(23, 59) else start
     return start, end, missing
+
+
+MARKUP = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|</?[a-zA-Z!][^<>]{0,500}(>|$)", re.I | re.S)
+
+
+def plain(value):
+    """Every text of the draft without markup: a pasted text may carry tags, and none is kept."""
+    if isinstance(value, str):
+        return MARKUP.sub("", value) if "<" in value else value
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
 
 
 def _iso(value: datetime, tz: ZoneInfo) -> str:
@@ -143,6 +160,7 @@ def build(found: Findings, as_of: date) -> Draft:
         "contacts": [{k: c.get(k) for k in ("name", "role", "email", "phone")} for c in found.value("contacts") or []],
         "sessions": sessions, "agenda": agenda, "registration": policy,
     }
+    data = plain(data)
     loaded, dropped = _validate(data)
     for key in dropped:
         found.pop(key, None)
@@ -153,7 +171,7 @@ def build(found: Findings, as_of: date) -> Draft:
     for key, value in final.items():
         if found.get(key) is not None:
             found[key] = Found(value, found[key].snippet, found[key].confidence)
-    report = {k: v for k, v in Findings({k: f for k, f in found.items() if f and k in REPORTED}).report().items()}
+    report = plain(Findings({k: f for k, f in found.items() if f and k in REPORTED}).report())
     series = found.value("series")
     if series:
         series = dict(series, position=position_in_series(data["title"]))

@@ -92,7 +92,7 @@ def first_event_date(lines, as_of: date) -> When | None:
                 or rules.is_deadline_line(line.text):
             continue
         for hit in line.scan.dates:
-            candidates.append((rules.is_prose(line.text), line, hit))
+            candidates.append((line.prose, line, hit))
     if not candidates:
         return None
     ordered = sorted(candidates, key=lambda c: (c[0], c[1].no))

@@ -26,6 +26,7 @@ class Line:
     scan: Scan
     skip: bool = False  # noise or a page's publication date: no event facts
     block: str | None = None
+    prose: bool = False
 
 
 def normalize(text: str) -> str:
@@ -46,6 +47,7 @@ def prepare(text: str, as_of: date) -> list[Line]:
             line.label = rules.label_of(line.text)
             line.scan = scan(line.text, as_of)
             line.skip = rules.is_publication_line(line.text)
+            line.prose = rules.is_prose(line.text)
         lines.append(line)
     _mark_contact_blocks(lines)
     return lines
