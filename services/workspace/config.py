@@ -41,7 +41,7 @@ def settings() -> dict:
         "WTF_CSRF_TIME_LIMIT": int(os.environ.get("WTF_CSRF_TIME_LIMIT", str(8 * 3600))),
         # sign-in requests: per address and per client (Flask-Limiter notation)
         "RATELIMIT_SIGN_IN_ADDRESS": os.environ.get("RATELIMIT_SIGN_IN_ADDRESS", "5 per 15 minutes"),
-        "RATELIMIT_SIGN_IN_CLIENT": os.environ.get("RATELIMIT_SIGN_IN_CLIENT", "20 per 15 minutes"),
+        "RATELIMIT_SIGN_IN_CLIENT": os.environ.get("RATELIMIT_SIGN_IN_CLIENT", "50 per 15 minutes"),
         # None: the broker's Redis (REDIS_URL), so every workspace process shares the counters
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI"),
         "RATELIMIT_KEY_PREFIX": "civic-workspace",

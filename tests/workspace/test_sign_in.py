@@ -87,3 +87,24 @@ def test_the_next_page_survives_the_sign_in_and_only_points_inside(workspace, or
     assert client.get("/members").headers["Location"] == "/sign-in?next=/members"
     page = client.get("/sign-in?next=//evil.example.org/x")
     assert '<input id="next" name="next" type="hidden" value="">' in page.get_data(as_text=True)
+
+
+def test_eight_idle_hours_end_the_session(workspace, org, owner):
+    import time
+    with owner.session_transaction() as session:
+        session["seen"] = int(time.time()) - 8 * 3600 - 1
+    answer = owner.get("/")
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/sign-in")
+
+
+def test_the_session_cookie_lasts_8_hours_and_slides(workspace, org):
+    client = workspace.client()
+    before = len(workspace.mailbox.to(org.owner_email))
+    page = client.get("/sign-in")
+    client.post("/sign-in", data={"email": org.owner_email, "csrf_token": csrf_token(page.data)})
+    path = workspace.sign_in_link(org.owner_email, after=before)[len(workspace.url):]
+    done = client.post(path, data={"csrf_token": csrf_token(client.get(path).data)})
+    cookie = done.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
+    assert workspace.app.permanent_session_lifetime.total_seconds() == 8 * 3600
+    assert "Expires=" in client.get("/").headers["Set-Cookie"]  # refreshed by each request
