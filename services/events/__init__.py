@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import os
 
-from shared.app import build_app
-
-from .config import service_defaults
-from .models import db, outbox
-
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
 
 
 def create_app(config: dict | None = None):
+    # imported here, not above: `make run` (deploy/local/run.py) reads a constant of this
+    # package and would otherwise carry Flask, SQLAlchemy and Celery in its process for nothing
+    from shared.app import build_app
+
+    from .config import service_defaults
+    from .models import db, outbox
     app, api = build_app("events", __name__, title="civic-events: events", db=db, migrations_dir=MIGRATIONS,
                          service_defaults=service_defaults(), config=config, outbox=outbox)
     from .api import BLUEPRINTS

@@ -3,16 +3,16 @@
 An address under example.org (reserved for examples, RFC 2606): never a real person's."""
 from __future__ import annotations
 
-from . import members
-from .models import Organizer, db
-
 DEMO_ORGANIZER = "Landeshauptstadt Kiel – Referat Kreative Stadt"
 DEMO_OWNER_EMAIL = "demo-owner.kiel@example.org"
 DEMO_OWNER_NAME = "Demo-Eigentümerin Kiel"
 
 
-def ensure_demo_owner() -> members.Member | None:
-    """The demo owner of the Kiel organizer (added once; None if that organizer is not seeded)."""
+def ensure_demo_owner():
+    """The demo owner of the Kiel organizer (a members.Member, added once; None if that
+    organizer is not seeded). Imports inside: run.py reads the constants above, nothing else."""
+    from . import members
+    from .models import Organizer, db
     organizer = db.session.query(Organizer).filter_by(name=DEMO_ORGANIZER).one_or_none()
     if organizer is None:
         return None
