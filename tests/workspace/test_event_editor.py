@@ -26,7 +26,7 @@ TINY = {
     "registration-waitlist": "y", "registration-max_companions": "1",
     "registration-questions-0-label": "Amt / Dienststelle", "registration-questions-0-type": "text",
     "registration-questions-0-required": "y",
-    "series-choice": "",
+    "series-choice": "", "reminder_hours_before": "48", "contact_notifications": "daily_digest",
 }
 
 
@@ -61,6 +61,7 @@ def test_a_new_event_with_contacts_sessions_agenda_and_questions_is_stored_whole
     event_id = created_id(post_editor(owner, "/events/new", TINY))
     event = stored(workspace, org, event_id)
     assert event["status"] == "draft" and event["title"] == TINY["title"]
+    assert (event["reminder_hours_before"], event["contact_notifications"]) == (48, "daily_digest")
     assert event["audience"] == TINY["audience"] and event["tags"] == ["Verwaltung", "Bürgerbeteiligung"]
     assert event["starts_at"] == "2030-09-16T10:00:00+02:00" and event["ends_at"] == "2030-09-20T16:00:00+02:00"
     assert event["venue"] == {"name": "Stadtteilbücherei Dietrichsdorf", "street": "Langer Rehm 29",

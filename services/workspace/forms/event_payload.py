@@ -75,6 +75,8 @@ def form_data(event: dict) -> dict:
                       "ends_at": _wall_clock(s.get("ends_at"))} for s in event.get("sessions") or []],
         "agenda": [{**a, "starts_at": _wall_clock(a.get("starts_at")), "ends_at": _wall_clock(a.get("ends_at")),
                     "speakers": "\n".join(a.get("speakers") or [])} for a in event.get("agenda") or []],
+        "reminder_hours_before": event.get("reminder_hours_before", 24),
+        "contact_notifications": event.get("contact_notifications") or "each",
         "registration": {
             "mode": policy.get("mode") or "required", "opens_at": _wall_clock(policy.get("opens_at")),
             "closes_at": _wall_clock(policy.get("closes_at")), "capacity": policy.get("capacity"),
@@ -166,6 +168,8 @@ def body(form) -> tuple[dict, Rows]:
         "agenda": [{"starts_at": _iso(a.starts_at.data), "ends_at": _iso(a.ends_at.data),
                     "title": (a.title.data or "").strip(), "description": _text(a.description.data),
                     "speakers": _lines(a.speakers.data)} for _, a in agenda],
+        "reminder_hours_before": 24 if form.reminder_hours_before.data is None else form.reminder_hours_before.data,
+        "contact_notifications": form.contact_notifications.data,
         "registration": {
             "mode": policy.mode.data, "opens_at": _iso(policy.opens_at.data), "closes_at": _iso(policy.closes_at.data),
             "capacity": policy.capacity.data, "waitlist": bool(policy.waitlist.data),

@@ -30,6 +30,9 @@ REGISTRATION_MODES = [choice("required", L("Anmeldung erforderlich", "Registrati
 FORMATS = [choice("in_person", L("Vor Ort", "In person")), choice("online", L("Online", "Online")),
            choice("hybrid", L("Hybrid (vor Ort und online)", "Hybrid (in person and online)"))]
 LANGUAGES = [choice("de", L("Deutsch", "German")), choice("en", L("Englisch", "English"))]
+CONTACT_NOTIFICATIONS = [choice("each", L("bei jeder Anmeldung", "at each sign-up")),
+                         choice("daily_digest", L("einmal täglich zusammengefasst", "once a day, summed up")),
+                         choice("none", L("nicht", "not at all"))]
 QUESTION_TYPES = [choice("text", L("Freitext", "Text")), choice("choice", L("Auswahl", "Choice")),
                   choice("boolean", L("Ja/Nein", "Yes/no"))]
 
@@ -49,8 +52,8 @@ class LocalDateTimeField(DateTimeLocalField):
                                    "Please give a date and time (YYYY-MM-DD, HH:MM).")))
 
 
-def _count(label, maximum=100_000):
-    return IntegerField(label, validators=[Optional(), NumberRange(min=0, max=maximum, message=L(
+def _count(label, maximum=100_000, default=None):
+    return IntegerField(label, default=default, validators=[Optional(), NumberRange(min=0, max=maximum, message=L(
         "Bitte eine Zahl von %(min)s bis %(max)s.", "Please give a number from %(min)s to %(max)s."))])
 
 
@@ -156,6 +159,11 @@ class EventForm(FlaskForm):
     sessions = FieldList(FormField(SessionForm), min_entries=0, max_entries=200)
     agenda = FieldList(FormField(AgendaItemForm), min_entries=0, max_entries=200)
     registration = FormField(PolicyForm)
+    reminder_hours_before = _count(L("Erinnerungsmail an die Angemeldeten (Stunden vorher; 0 = keine)",
+                                     "Reminder mail to the registrants (hours before; 0 = none)"), 24 * 14, default=24)
+    contact_notifications = SelectField(L("Kontaktpersonen über Anmeldungen informieren",
+                                          "Tell the contacts about sign-ups"),
+                                        choices=CONTACT_NOTIFICATIONS, default="each")
 
     add_contact = SubmitField(L("Weiteren Kontakt hinzufügen", "Add another contact"))
     add_session = SubmitField(L("Weiteren Termin hinzufügen", "Add another session"))
