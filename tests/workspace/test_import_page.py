@@ -37,6 +37,14 @@ def test_a_binary_file_a_wrong_kind_and_a_too_large_file_are_refused_at_the_uplo
     assert my_events(workspace, org) == []
 
 
+def test_a_text_longer_than_the_import_reads_is_refused_at_its_field(workspace, org, owner):
+    pasted = post_import(owner, text="Lesung am 3. Mai 2030 um 19 Uhr. " * 4000)
+    assert pasted.status_code == 422 and field_error(pasted.data.decode(), "text")
+    uploaded = post_import(owner, upload=(io.BytesIO(("Lesung am 3. Mai 2030. " * 6000).encode()), "lang.txt"))
+    assert uploaded.status_code == 422 and field_error(uploaded.data.decode(), "upload")
+    assert my_events(workspace, org) == []
+
+
 def test_the_tiny_rathaus_text_becomes_a_draft_with_its_snippets(workspace, org, owner):
     response = post_import(owner, text=TINY_RATHAUS, as_of="2021-08-20")
     assert response.status_code == 302, response.data[:2000]

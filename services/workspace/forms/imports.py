@@ -8,7 +8,7 @@ from wtforms.validators import Length, Optional
 
 from ..i18n import L
 
-MAX_TEXT = 200_000  # characters: a long web page; beyond that it is no announcement
+MAX_TEXT = 100_000  # characters, as the events import reads at most (a long web page)
 MAX_UPLOAD_BYTES = 1024 * 1024
 EXTENSIONS = ("txt", "html", "htm", "ics")
 

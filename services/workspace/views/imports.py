@@ -73,9 +73,9 @@ def new():
             except ApiError as error:
                 if error.status not in (413, 422):
                     raise
-                field = next(iter(announcement))
-                api_errors_to_form(form, error, {field: "text" if field == "text" else "upload",
-                                                 "as_of": "as_of"})
+                # the API names its input (text, html, ics); the page, where it came from
+                source = "upload" if form.upload.data and getattr(form.upload.data, "filename", "") else "text"
+                api_errors_to_form(form, error, {next(iter(announcement)): source, "as_of": "as_of"})
             else:
                 flash(t("Entwurf aus der Ankündigung erstellt. Bitte prüfen und ergänzen Sie die markierten Angaben.",
                         "Draft created from the announcement. Please check and complete the marked fields."),
