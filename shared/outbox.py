@@ -71,10 +71,13 @@ def _backoff(attempts: int) -> timedelta:
 
 
 class Outbox:
-    def __init__(self, service: str, db, model):
+    def __init__(self, service: str, db, model, scrub_on_ack: tuple[str, ...] = ()):
         self.service = service
         self.db = db
         self.model = model
+        # tasks whose payload is personal data needed only until the consumer has it (an
+        # erasure request): cut down to nothing when acknowledged (see shared/scrub.py)
+        self.scrub_on_ack = tuple(scrub_on_ack)
 
     # ---- sending ---------------------------------------------------------------------
     def put(self, task_name: str, body: dict, prevalidated: tuple[str, ...] = ()) -> str:
@@ -238,6 +241,11 @@ class Outbox:
             relaxed_commit(conn)  # a lost acknowledgement costs a re-publish, which the consumer drops
             conn.execute(update(self.model).where(self.model.id.in_(message_ids), self.model.acked_at.is_(None))
                          .values(acked_at=utcnow()))
+            if self.scrub_on_ack:
+                from shared.scrub import ERASED_PAYLOAD
+                conn.execute(update(self.model).where(self.model.id.in_(message_ids),
+                                                      self.model.task_name.in_(self.scrub_on_ack))
+                             .values(payload=ERASED_PAYLOAD))
 
     def backlog(self) -> int:
         """Messages not yet acknowledged by their consumer (a Prometheus gauge)."""

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parseaddr
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import or_, select
 
 from shared.db import utcnow
 
@@ -223,23 +223,6 @@ def contact_mail(data: dict) -> list[Message]:
                                   about_email=registrant.get("email")))
     db.session.flush()
     return rows
-
-
-def erase_person(data: dict) -> list[Message]:
-    email = data["email"].strip().lower()
-    event_ids = list(data.get("event_ids") or [])
-    organizer_id = data["organizer_id"]
-    scope = or_(Message.organizer_id == organizer_id, Message.event_id.in_(event_ids)) if event_ids \
-        else Message.organizer_id == organizer_id
-    db.session.execute(delete(Message).where(
-        or_(func.lower(Message.recipient) == email, Message.about_email == email), scope))
-    attendee_scope = or_(Attendee.organizer_id == organizer_id, Attendee.event_id.in_(event_ids)) if event_ids \
-        else Attendee.organizer_id == organizer_id
-    db.session.execute(delete(Attendee).where(func.lower(Attendee.email) == email, attendee_scope))
-    item_scope = or_(DigestItem.organizer_id == organizer_id, DigestItem.event_id.in_(event_ids)) if event_ids \
-        else DigestItem.organizer_id == organizer_id
-    db.session.execute(delete(DigestItem).where(func.lower(DigestItem.registrant_email) == email, item_scope))
-    return []
 
 
 # ---- what notifications remembers for reminders ------------------------------------------

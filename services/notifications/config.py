@@ -40,6 +40,9 @@ def defaults() -> dict:
         "SWEEP_REDRIVE_SECONDS": float(_env("SWEEP_REDRIVE_SECONDS", "60")),
         "REMINDER_CHECK_SECONDS": float(_env("REMINDER_CHECK_SECONDS", "300")),
         "DIGEST_HOUR_UTC": int(_env("DIGEST_HOUR_UTC", "6")),
+        # mails, reminder records and digest items are deleted this many days after their event ended
+        "RETENTION_DAYS": int(_env("NOTIFICATIONS_RETENTION_DAYS", "180")),
+        "RETENTION_SWEEP_SECONDS": float(_env("NOTIFICATIONS_RETENTION_SWEEP_SECONDS", "3600")),
     }
 
 

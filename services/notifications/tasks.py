@@ -12,6 +12,7 @@ Own tasks:
   notifications.sweep                     beat: re-drive queued rows that are due
   notifications.send_reminders            beat: reminders before events
   notifications.send_digests              beat: daily digest for contacts who chose it
+  notifications.apply_retention           beat: personal data goes RETENTION_DAYS after the event
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from shared import contract
 from shared.db import utcnow
 from shared.outbox import Inbox
 
-from . import compose, delivery, member_mail, organizer_mail
+from . import compose, delivery, member_mail, organizer_mail, privacy
 from .models import ProcessedMessage, db
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ HANDLERS = {
     contract.REGISTRATION_MAIL: compose.registration_mail,
     contract.CONTACT_MAIL: compose.contact_mail,
     contract.EVENT_CHANGE_MAIL: compose.event_change_mail,
-    contract.ERASE_PERSON: compose.erase_person,
+    contract.ERASE_PERSON: privacy.erase_person,
     contract.MEMBER_MAIL: member_mail.member_mail,
     contract.ORGANIZER_MAIL: organizer_mail.organizer_mail,
 }
@@ -82,6 +83,8 @@ def beat_schedule(config) -> dict:
     return {
         SWEEP: {"task": SWEEP, "schedule": float(config["SWEEP_SECONDS"])},
         SEND_REMINDERS: {"task": SEND_REMINDERS, "schedule": float(config["REMINDER_CHECK_SECONDS"])},
+        privacy.APPLY_RETENTION: {"task": privacy.APPLY_RETENTION,
+                                  "schedule": float(config["RETENTION_SWEEP_SECONDS"])},
         SEND_DIGESTS: {"task": SEND_DIGESTS,
                        "schedule": crontab(hour=int(config["DIGEST_HOUR_UTC"]), minute=0)},
     }
@@ -111,6 +114,10 @@ def register_tasks(celery) -> None:
         ids = [r.id for r in rows if r.status == "queued"]
         delivery.enqueue(ids)
         return len(ids)
+
+    @celery.task(name=privacy.APPLY_RETENTION, shared=False)
+    def apply_retention():
+        return privacy.apply_retention()
 
     @celery.task(name=SEND_DIGESTS, shared=False)
     def send_digests():

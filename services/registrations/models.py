@@ -10,6 +10,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared import contract
 from shared.db import UTCDateTime, utcnow
 from shared.outbox import Outbox, OutboxMixin, ProcessedMessageMixin
 
@@ -139,7 +140,8 @@ class ProcessedMessage(ProcessedMessageMixin, db.Model):
     __tablename__ = "processed_messages"
 
 
-outbox = Outbox("registrations", db, OutboxMessage)
+# the erasure request to notifications names the person: kept only until notifications has it
+outbox = Outbox("registrations", db, OutboxMessage, scrub_on_ack=(contract.ERASE_PERSON,))
 
 __all__ = ["db", "outbox", "EventReplica", "SeatPool", "Registration", "Mailing", "IdempotencyKey", "OutboxMessage",
            "ProcessedMessage", "STATUSES", "ACTIVE_STATUSES", "BLOCKING_STATUSES"]

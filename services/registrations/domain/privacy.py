@@ -8,9 +8,11 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, select, update
 
+from shared import contract
 from shared.db import utcnow
+from shared.scrub import scrub_outbox
 
-from ..models import EventReplica, IdempotencyKey, Registration, db
+from ..models import EventReplica, IdempotencyKey, OutboxMessage, Registration, db
 from .messages import erasure
 from .retry import retrying
 from .seats import promote, release
@@ -36,11 +38,21 @@ def erase_person(organizer_id: int, email: str) -> dict:
         for event_id in sorted(touched):
             promote(db.session.get(EventReplica, event_id))
         if event_ids:
+            # the copies in our outbox (mails to and about them) go too; the request to notifications stays
+            scrub_outbox(db.session, OutboxMessage, email, keep_tasks=(contract.ERASE_PERSON,),
+                         in_scope=lambda payload: _about_events(payload, event_ids))
             erasure(email, organizer_id, event_ids)
         db.session.commit()
         return {"erased": len(regs), "event_ids": sorted({r.event_id for r in regs})}
 
     return retrying(attempt)
+
+
+def _about_events(payload: dict, event_ids: list[int]) -> bool:
+    """A message about one of these events (the erasing organizer's), or naming no event."""
+    event = payload.get("event") if isinstance(payload.get("event"), dict) else {}
+    found = event.get("id", payload.get("event_id"))
+    return found is None or found in event_ids
 
 
 def apply_retention() -> int:
@@ -53,7 +65,7 @@ def apply_retention() -> int:
     for row in rows:
         anonymized = db.session.execute(
             update(Registration).where(Registration.event_id == row.id, Registration.anonymized_at.is_(None))
-            .values(name="", email="", active_email=None, answers={}, locale=None, anonymized_at=now,
+            .values(name="", email="", active_email=None, answers={}, locale=None, mail_error=None, anonymized_at=now,
                     updated_at=now).execution_options(synchronize_session=False))
         count += anonymized.rowcount
         row.retention_done_at = now
