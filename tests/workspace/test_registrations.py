@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 
 from tests.workspace.conftest import csrf_token
 from tests.workspace.registrants import email, published_event, registrations, sign_up
@@ -25,6 +26,10 @@ def test_the_table_shows_registrations_and_filters_them(workspace, org, owner):
     assert "Erika Mustermann" in html and erika in html and "Amt / Dienststelle: Bürgeramt" in html
     assert "Max Muster" in html and "E-Mail nicht bestätigt" in html
     assert '<strong id="active-count">2</strong>' in html
+    english = owner.get(f"/events/{event['id']}/registrations?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in english and "Download as CSV" in english and "email not confirmed" in english
+    assert "Answers" in english and "Check in" in english
+    owner.get(f"/events/{event['id']}/registrations?lang=de")
     only = owner.get(f"/events/{event['id']}/registrations?status=confirmed").get_data(as_text=True)
     assert "Erika Mustermann" in only and "Max Muster" not in only
     exported = owner.get(f"/events/{event['id']}/registrations.csv?status=confirmed")
@@ -37,17 +42,20 @@ def test_the_table_shows_registrations_and_filters_them(workspace, org, owner):
 def test_the_counts_poll_answers_nothing_until_something_changes(workspace, org, owner):
     event = published_event(workspace, org)
     sign_up(workspace, event["id"], "Erika Mustermann", email("erika"))
-    url = f"/events/{event['id']}/registrations/counts"
+    url = f"/events/{event['id']}/registrations/counts?opened={int(time.time())}"
     first = owner.get(url)
     assert first.status_code == 200 and "HX-Trigger" not in first.headers
     seen = csrf_free_value(first.get_data(as_text=True))
-    assert owner.get(url, query_string={"seen": seen}).status_code == 204  # nothing new: no swap
+    assert owner.get(f"{url}&seen={seen}").status_code == 204  # nothing new: no swap
     sign_up(workspace, event["id"], "Max Muster", email("max"))
-    changed = owner.get(url, query_string={"seen": seen})
+    changed = owner.get(f"{url}&seen={seen}")
     assert changed.status_code == 200 and changed.headers["HX-Trigger"] == "registrations-changed"
     assert '<strong id="active-count">2</strong>' in changed.get_data(as_text=True)
     rows = owner.get(f"/events/{event['id']}/registrations/rows").get_data(as_text=True)
     assert rows.startswith("<tbody") and "Max Muster" in rows
+    # a page open for more than an hour stops polling: its polls must not keep the session alive
+    stale = owner.get(f"/events/{event['id']}/registrations/counts?opened={int(time.time()) - 3601}")
+    assert stale.status_code == 286 and "Seite neu laden" in stale.get_data(as_text=True)
 
 
 def csrf_free_value(html: str) -> str:
@@ -126,7 +134,7 @@ def test_another_organizers_member_reaches_none_of_it(workspace, org, owner):
     other = workspace.organizer()
     stranger = workspace.sign_in(workspace.client(), workspace.add_member(other))
     base = f"/events/{event['id']}/registrations"
-    for path in (base, f"{base}/counts", f"{base}/rows", f"/events/{event['id']}/registrations.csv",
+    for path in (base, f"{base}/counts?opened={int(time.time())}", f"{base}/rows", f"/events/{event['id']}/registrations.csv",
                  f"{base}/{reg_id}/cancel", f"{base}/{reg_id}/promote", f"/events/{event['id']}/messages",
                  f"/events/{event['id']}/messages/log"):
         answer = stranger.get(path)

@@ -12,6 +12,8 @@ Every action is a plain form POST with CSRF that redirects back (works without J
 """
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from ..auth import member_required
@@ -67,15 +69,27 @@ def index(event_id: int):
     event = own_event(event_id)
     form, filters = _filters(event)
     summary = or_empty(lambda: RegistrationsClient().summary(event_id), None)
-    return render_template("registrations/index.html", form=form, summary=summary,
+    return render_template("registrations/index.html", form=form, summary=summary, opened=int(time.time()),
                            fingerprint=fingerprint(summary), **_table(event, filters))
 
 
+# An open page polls for this long after it was loaded. Each poll uses the member's session
+# token, which keeps it alive; a page left open must not keep a session alive for good.
+POLL_SECONDS = 3600
+
+
 @bp.get("/events/<int:event_id>/registrations/counts")
-@member_required
 def counts(event_id: int):
+    opened = request.args.get("opened", type=int)
+    if opened is None or not 0 <= time.time() - opened <= POLL_SECONDS:
+        # 286: htmx stops polling (and asks no service, so the session is not kept alive)
+        return Response(render_template("registrations/_poll_ended.html", event_id=event_id), status=286)
+    return _changed_counts(event_id)
+
+
+@member_required
+def _changed_counts(event_id: int):
     event = own_event(event_id)
-    _, filters = _filters(event)
     summary = or_empty(lambda: RegistrationsClient().summary(event_id), None)
     now = fingerprint(summary)
     if request.args.get("seen") == now:
