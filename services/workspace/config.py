@@ -19,6 +19,10 @@ def settings() -> dict:
         # REGISTRATIONS_URL is the public site's address (for the mails' links); where the public
         # address does not reach registrations from inside (compose), this one does
         "REGISTRATIONS_URL": (os.environ.get("REGISTRATIONS_INTERNAL_URL") or service_url("registrations")).rstrip("/"),
+        # the public site as people reach it, where REGISTRATIONS_URL is the inside address
+        # (the editor links an event's sign-up page)
+        "REGISTRATIONS_PUBLIC_URL": service_url("registrations") if os.environ.get("REGISTRATIONS_INTERNAL_URL")
+        else None,
         "NOTIFICATIONS_URL": service_url("notifications"),
         "WORKSPACE_URL": service_url("workspace"),
         # shared with the events service: proves a sign-in by OpenID Connect came from us

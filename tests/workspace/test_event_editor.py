@@ -161,6 +161,8 @@ def test_publish_duplicate_as_next_part_and_cancel_with_a_message(workspace, org
     assert owner.post(f"/events/{event_id}/publish", data={"csrf_token": token, "publish": "1"}
                       ).status_code == 302
     assert stored(workspace, org, event_id)["status"] == "published"
+    public = f'href="{workspace.stack.url("registrations")}/events/{event_id}"'
+    assert public in owner.get(f"/events/{event_id}").data.decode()
 
     copy = owner.post(f"/events/{event_id}/duplicate", data={"csrf_token": token, "next_part": "y",
                                                              "duplicate": "1"})

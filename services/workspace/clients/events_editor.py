@@ -24,5 +24,7 @@ class EventEditorClient(EventsClient):
 
 
 def public_event_url(event_id: int) -> str:
-    """The event's public sign-up page (served by registrations)."""
-    return f"{current_app.config['REGISTRATIONS_URL'].rstrip('/')}/events/{event_id}"
+    """The event's public sign-up page (served by registrations), at the address people use
+    (REGISTRATIONS_URL may be an address inside the cluster)."""
+    base = current_app.config.get("REGISTRATIONS_PUBLIC_URL") or current_app.config["REGISTRATIONS_URL"]
+    return f"{base.rstrip('/')}/events/{event_id}"
