@@ -43,6 +43,8 @@ def base_config(service: str) -> dict:
         "OUTBOX_RELAY_SECONDS": float(os.environ.get("OUTBOX_RELAY_SECONDS", "5")),
         # a published message not acknowledged by its consumer within this time is sent again
         "OUTBOX_ACK_TIMEOUT_SECONDS": float(os.environ.get("OUTBOX_ACK_TIMEOUT_SECONDS", "60")),
+        # a worker gathers its acknowledgements this long and sends them as one task per origin
+        "OUTBOX_ACK_DELAY_SECONDS": float(os.environ.get("OUTBOX_ACK_DELAY_SECONDS", "1")),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
         "API_VERSION": "1",

@@ -349,11 +349,17 @@ class Inbox:
 
 
 def send_acks(origin: str, message_ids: list[str]) -> None:
-    kwargs = {"message_id": message_ids[0]} if len(message_ids) == 1 else {"message_ids": message_ids}
-    try:
-        current_app.extensions["celery"].send_task(outbox_ack_task(origin), kwargs=kwargs, queue=origin)
-    except Exception as exc:  # the origin re-sends; we deduplicate and acknowledge again
-        log.warning("could not acknowledge %d message(s) to %s: %s", len(message_ids), origin, exc)
+    """Inside a worker's task, gathered with the process's other acknowledgements for
+    OUTBOX_ACK_DELAY_SECONDS and sent together (shared/acks.py); elsewhere at once."""
+    from celery import current_task
+
+    from shared import acks
+    celery = current_app.extensions["celery"]
+    delay = float(current_app.config.get("OUTBOX_ACK_DELAY_SECONDS") or 0)
+    if delay > 0 and current_task and not current_task.request.called_directly:
+        acks.BUFFER.add(celery, origin, message_ids, delay)
+    else:
+        acks.send_now(celery, origin, message_ids)
 
 
 # acknowledgements collected while a batch is handled: {origin: [message ids]}
