@@ -22,6 +22,7 @@ PHONE_CUE = re.compile(r"\b(tel|telefon|telefonisch|fon|phone|mobil|handy|fax|ru
 FAX = re.compile(r"\bfax\b", re.I)
 PERSON = re.compile(r"^(?:(?:frau|herr|mrs?\.?|ms\.?|dr\.|prof\.|dipl\.-\w+\.?)\s+)*"
                     r"[A-ZÄÖÜ][a-zäöüßéèáó]+(?:[- ][A-ZÄÖÜ][a-zäöüßéèáó]+){1,3}$")
+REGISTRATION_ROLE = {"de": "Anmeldung", "en": "Registration"}
 BULLET = re.compile(r"^[-•*·–—]\s*")
 
 
@@ -95,7 +96,7 @@ def contact_from_block(lines: list[str]) -> dict | None:
     return {"name": name[:200], "role": role, "email": email, "phone": phone}
 
 
-def contacts_of(lines, found) -> None:
+def contacts_of(lines, found, language: str = "de") -> None:
     contacts, snippets, seen_mail, seen_phone = [], [], set(), set()
     i = 0
     while i < len(lines):
@@ -121,7 +122,7 @@ def contacts_of(lines, found) -> None:
         for mail in emails_in(line.text):
             if mail not in seen_mail:
                 name, _ = person_in(line.text.split(":")[0])
-                role = "Anmeldung" if REG_CONTEXT.search(line.text) else None
+                role = REGISTRATION_ROLE[language] if REG_CONTEXT.search(line.text) else None
                 contacts.append({"name": name or mail, "role": role, "email": mail, "phone": None})
                 snippets.append(line.text)
                 seen_mail.add(mail)

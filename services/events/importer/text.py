@@ -101,7 +101,7 @@ def parse_text(text: str, as_of: date) -> Findings:
     _lone_time(lines, found)
     _words(lines, as_of, found)
     place_by_address(lines, found)
-    contacts_of(lines, found)
+    contacts_of(lines, found, rules.language_of(text))
     _body(lines, found)
     return found
 
