@@ -28,7 +28,7 @@ from shared.auth import Organizer as OrganizerRef
 from shared.auth import optional_organizer, organizer_required, require_organizer
 from shared.db import utcnow
 
-from . import access, domain
+from . import access, domain, examples
 from .imports import imported_view
 from .models import Event, Series, db
 from .schemas import CancelSchema, EventCreateSchema, EventPatchSchema, EventQueryArgsSchema, EventSchema
@@ -120,7 +120,12 @@ class Events(MethodView):
     @events_blp.response(200, EventSchema(many=True))
     @events_blp.paginate()
     def get(self, args, pagination_parameters):
-        """Published upcoming events"""
+        """Published upcoming events
+
+        Public, no token. Events that have not ended yet (or end after `from`), soonest first; filter
+        by `to`, words in `q`, `series` and `format`. Paginated: `page`, `page_size`, and the
+        `X-Pagination` header.
+        """
         query = _event_query().where(Event.status == "published",
                                      Event.ends_at >= (args["from_"] or utcnow()))
         if args["to"]:
@@ -145,10 +150,15 @@ class Events(MethodView):
         return [domain.represent(e) for e in page]
 
     @auth
-    @events_blp.arguments(EventCreateSchema)
+    @events_blp.arguments(EventCreateSchema, example=examples.CREATE_EVENT)
     @events_blp.response(201, EventSchema)
     def post(self, data):
-        """Create an event (a draft until published)"""
+        """Create an event (a draft until published)
+
+        Organizer token. The event stays a draft, visible only to its organizer, until `POST
+        /api/v1/events/{id}/publish`. Times without an offset are wall-clock times in the event's
+        `timezone`. A 422 names each field that is not valid; nothing is stored then.
+        """
         who = organizer()
         _check_series(data, who)
         event = domain.create_draft(who.id, data)
@@ -160,11 +170,15 @@ class Events(MethodView):
 class EventById(MethodView):
     @events_blp.response(200, ImportedEventSchema)
     def get(self, event_id):
-        """One event (a draft made by an import also shows `import` and `missing` to its organizer)"""
+        """One event (a draft made by an import also shows `import` and `missing` to its organizer)
+
+        Public for published and cancelled events; a draft only for its own organizer (anyone else
+        gets 404, as for an unknown id). Times are given in the event's own zone.
+        """
         return imported_view(visible_event(event_id))
 
     @auth
-    @events_blp.arguments(EventPatchSchema)
+    @events_blp.arguments(EventPatchSchema, example=examples.PATCH_EVENT)
     @events_blp.response(200, EventSchema)
     def patch(self, _checked, event_id):
         """Change an event; registrants are told when its time or place changes
@@ -201,7 +215,12 @@ class PublishEvent(MethodView):
     @auth
     @events_blp.response(200, EventSchema)
     def post(self, event_id):
-        """Publish an event: it becomes public and open for sign-up by its policy"""
+        """Publish an event: it becomes public and open for sign-up by its policy
+
+        Organizer token. Idempotent: publishing a published event changes nothing. Registrations
+        learns of it through the outbox and opens the sign-up page; a cancelled event cannot be
+        published again (409 `event_cancelled`).
+        """
         event = own_event(event_id, lock=True)
         if event.status == "cancelled":
             abort(409, message="A cancelled event cannot be published again.", code="event_cancelled")
@@ -217,10 +236,15 @@ class PublishEvent(MethodView):
 @events_blp.route("/<int(max=2147483647):event_id>/cancel")
 class CancelEvent(MethodView):
     @auth
-    @events_blp.arguments(CancelSchema, required=False)
+    @events_blp.arguments(CancelSchema, required=False, example=examples.CANCEL_EVENT)
     @events_blp.response(200, EventSchema)
     def post(self, args, event_id):
-        """Cancel an event; registrants are told"""
+        """Cancel an event; registrants are told
+
+        Organizer token. Optional body `{reason}`. Every registrant gets a mail with a calendar
+        cancellation (`METHOD:CANCEL`); the public page then says that the event is cancelled.
+        Idempotent.
+        """
         event = own_event(event_id, lock=True)
         if event.status != "cancelled":
             event.status = "cancelled"

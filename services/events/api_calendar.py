@@ -40,7 +40,11 @@ class EventCalendar(MethodView):
     @calendar_blp.response(200, content_type="text/calendar")
     @calendar_blp.doc(**ICALENDAR_DOC)
     def get(self, event_id):
-        """The event as iCalendar (one entry per session)"""
+        """The event as iCalendar (one entry per session)
+
+        Public. `text/calendar` (RFC 5545) with the event's own time zone; each session is its own
+        entry, with the UIDs the invitation mails use, so a calendar never shows an event twice.
+        """
         event = visible_event(event_id)
         body = build_calendar([domain.represent_json(event)], url_for=_public_url, method="PUBLISH")
         return _calendar_response(body, f"event-{event.id}.ics")
@@ -51,7 +55,11 @@ class CalendarFeed(MethodView):
     @calendar_blp.response(200, content_type="text/calendar")
     @calendar_blp.doc(**ICALENDAR_DOC)
     def get(self):
-        """Feed of all published upcoming events"""
+        """Feed of all published upcoming events
+
+        Public. One `text/calendar` feed of every published event that has not ended (up to 1,000), to
+        subscribe to in a calendar application.
+        """
         events = db.session.execute(
             _event_query().where(Event.status == "published", Event.ends_at >= utcnow())
             .order_by(Event.starts_at).limit(1000)).scalars().all()

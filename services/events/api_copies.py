@@ -44,7 +44,12 @@ class DuplicateEvent(MethodView):
     @copies_blp.arguments(DuplicateSchema, required=False)
     @copies_blp.response(201, EventSchema)
     def post(self, args, event_id):
-        """Copy an event as a new draft (sessions, agenda, contacts and policy included)"""
+        """Copy an event as a new draft (sessions, agenda, contacts and policy included)
+
+        Organizer token. Body `{next_part: true}` makes the series' next part one series interval
+        later (wall-clock times kept); otherwise a plain copy. The copy is a draft with new session
+        ids.
+        """
         event = own_event(event_id)
         series = None
         if event.series_id is not None:
@@ -66,7 +71,10 @@ class MySeries(MethodView):
     @auth
     @my_series_blp.response(200, OwnSeriesSchema(many=True))
     def get(self):
-        """The organizer's own series with all their events (drafts included), for choosing one"""
+        """The organizer's own series with all their events (drafts included), for choosing one
+
+        Organizer token. Also series without any event yet, so an editor can offer them.
+        """
         who = organizer()
         rows = db.session.execute(select(Series).options(selectinload(Series.events))
                                   .where(Series.organizer_id == who.id).order_by(Series.id)).scalars().all()

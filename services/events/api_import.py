@@ -41,7 +41,12 @@ class ImportAnnouncement(MethodView):
     @import_blp.arguments(ImportSchema)
     @import_blp.response(201, ImportedEventSchema)
     def post(self, args):
-        """Import an announcement (text, saved web page or iCalendar file) as a draft event"""
+        """Import an announcement (text, saved web page or iCalendar file) as a draft event
+
+        Organizer token. Body with one of `text`, `html` or `ics` (and `as_of` for the year of dates
+        without one). Answers the draft with, per field, the value found, the snippet it came from and
+        a confidence, and `missing` fields; nothing is published without review.
+        """
         who = organizer()
         try:
             draft = import_announcement(text=args["text"], html=args["html"], ics=args["ics"], as_of=args["as_of"])

@@ -22,7 +22,11 @@ class Me(MethodView):
     @auth
     @organizers_blp.response(200, OrganizerSchema)
     def get(self):
-        """The organizer the bearer token belongs to"""
+        """The organizer the bearer token belongs to
+
+        Organizer token or member session token. `member` is the signed-in member (`null` for a plain
+        API token). The other services check tokens by calling this.
+        """
         who = organizer()
         member = access.current_member()
         return {"id": who.id, "name": who.name, "member": member.as_dict() if member else None}
@@ -34,7 +38,11 @@ class MyEvents(MethodView):
     @organizers_blp.response(200, EventSchema(many=True))
     @organizers_blp.paginate()
     def get(self, pagination_parameters):
-        """The organizer's own events, drafts and past ones included"""
+        """The organizer's own events, drafts and past ones included
+
+        Organizer token. Newest start first, paginated like the public list; another organizer's
+        events never appear.
+        """
         who = organizer()
         query = _event_query().where(Event.organizer_id == who.id)
         pagination_parameters.item_count = db.session.execute(

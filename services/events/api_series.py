@@ -13,6 +13,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from . import examples
 from .api import auth, organizer
 from .models import Series, db
 from .schemas import SeriesCreateSchema, SeriesSchema
@@ -41,15 +42,23 @@ def _series_query():
 class SeriesList(MethodView):
     @series_blp.response(200, SeriesSchema(many=True))
     def get(self):
-        """Series with their events"""
+        """Series with their events
+
+        Public. Each series with its published and cancelled parts (drafts left out); series without a
+        public part are not listed.
+        """
         rows = db.session.execute(_series_query().order_by(Series.id)).scalars().all()
         return [_series_view(s) for s in rows if any(e.status != "draft" for e in s.events)]
 
     @auth
-    @series_blp.arguments(SeriesCreateSchema)
+    @series_blp.arguments(SeriesCreateSchema, example=examples.CREATE_SERIES)
     @series_blp.response(201, SeriesSchema)
     def post(self, data):
-        """Create a series (events join it by series_id)"""
+        """Create a series (events join it by series_id)
+
+        Organizer token. An event becomes part N of the series with `series_id` and `series_position`
+        in its create or PATCH body.
+        """
         who = organizer()
         series = Series(organizer_id=who.id, **data)
         db.session.add(series)
@@ -61,7 +70,10 @@ class SeriesList(MethodView):
 class SeriesById(MethodView):
     @series_blp.response(200, SeriesSchema)
     def get(self, series_id):
-        """One series with its events"""
+        """One series with its events
+
+        Public. The series with its published and cancelled parts in order; 404 for an unknown id.
+        """
         series = db.session.execute(_series_query().where(Series.id == series_id)).scalar_one_or_none()
         if series is None:
             abort(404, message="No such series.")

@@ -95,7 +95,11 @@ class OrganizerSettings(MethodView):
     @auth
     @blp.response(200, EmbedSettingsSchema)
     def get(self):
-        """The organizer's settings: which websites may embed its sign-up forms"""
+        """The organizer's settings: which websites may embed its sign-up forms
+
+        Organizer token. `embed_origins`: the origins allowed to frame `/embed/events/{id}` (its
+        `frame-ancestors`).
+        """
         row = db.session.get(Organizer, organizer().id)
         return {"embed_origins": list(row.embed_origins or [])}
 
@@ -103,7 +107,11 @@ class OrganizerSettings(MethodView):
     @blp.arguments(EmbedSettingsSchema)
     @blp.response(200, EmbedSettingsSchema)
     def patch(self, data):
-        """Change the websites that may embed the sign-up forms (owners; every event's snapshot is republished)"""
+        """Change the websites that may embed the sign-up forms (owners; every event's snapshot is republished)
+
+        Body `{embed_origins: ["https://www.kiel.de"]}`, each an origin (scheme and host, no path).
+        Owners or an API token.
+        """
         who = organizer()
         member = current_member()
         if member is not None and member.role != "owner":  # an API token was made by an owner

@@ -20,7 +20,11 @@ class EventHistory(MethodView):
     @organizer_required(resolve_token)
     @blp.response(200, HistoryEntrySchema(many=True))
     def get(self, event_id):
-        """The event's changes and who made them"""
+        """The event's changes and who made them
+
+        Organizer token. Newest first: when, which member (null for an API token), the action and the
+        fields it touched.
+        """
         owner = db.session.execute(select(Event.organizer_id).where(Event.id == event_id)).scalar_one_or_none()
         if owner is None or owner != organizer().id:
             abort(404, message="No such event.")

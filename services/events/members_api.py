@@ -36,14 +36,21 @@ class Members(MethodView):
     @auth
     @members_blp.response(200, MemberSchema(many=True))
     def get(self):
-        """The organizer's members"""
+        """The organizer's members
+
+        Any member session or API token of the organizer. Removed members are not listed.
+        """
         return members.active_members(organizer().id)
 
     @auth
     @members_blp.arguments(MemberCreateSchema)
     @members_blp.response(201, MemberSchema)
     def post(self, data):
-        """Add a member (owners only)"""
+        """Add a member (owners only)
+
+        Body `{name, email, role}` with role `owner` or `editor`; 403 `owner_required` for an editor;
+        409 if the address is already a member.
+        """
         require_owner()
         try:
             member = members.add(organizer().id, data["email"], name=data["name"], role=data["role"])
@@ -59,7 +66,10 @@ class MemberById(MethodView):
     @members_blp.arguments(MemberPatchSchema)
     @members_blp.response(200, MemberSchema)
     def patch(self, data, member_id):
-        """Change a member's role (owners only)"""
+        """Change a member's role (owners only)
+
+        Body `{role}`. The last owner cannot become an editor (409).
+        """
         require_owner()
         try:
             member = members.change_role(organizer().id, member_id, data["role"])
@@ -71,7 +81,11 @@ class MemberById(MethodView):
     @auth
     @members_blp.response(204)
     def delete(self, member_id):
-        """Remove a member (owners only); their signed-in sessions end"""
+        """Remove a member (owners only); their signed-in sessions end
+
+        The last owner cannot be removed (409). The removed member's session tokens are revoked at
+        once, so the workspace signs them out on their next call.
+        """
         require_owner()
         try:
             members.remove(organizer().id, member_id)
@@ -85,7 +99,11 @@ class Tokens(MethodView):
     @auth
     @tokens_blp.response(200, TokenSchema(many=True))
     def get(self):
-        """The organizer's active API tokens (owners only)"""
+        """The organizer's active API tokens (owners only)
+
+        Label, creation time and last use of each token; never the token itself (only a hash is
+        stored).
+        """
         require_owner()
         return members.tokens(organizer().id)
 
@@ -93,7 +111,10 @@ class Tokens(MethodView):
     @tokens_blp.arguments(TokenCreateSchema)
     @tokens_blp.response(201, TokenCreatedSchema)
     def post(self, data):
-        """Create an API token (owners only); the answer shows it this once"""
+        """Create an API token (owners only); the answer shows it this once
+
+        Body `{label}`. Store the plain token from the answer: it cannot be shown again.
+        """
         require_owner()
         row, token = members.create_token(organizer().id, data["label"])
         db.session.commit()
@@ -106,7 +127,10 @@ class TokenById(MethodView):
     @auth
     @tokens_blp.response(204)
     def delete(self, token_id):
-        """Revoke an API token (owners only)"""
+        """Revoke an API token (owners only)
+
+        The token stops working at once, in every service.
+        """
         require_owner()
         try:
             members.revoke_token(organizer().id, token_id)

@@ -29,7 +29,11 @@ class Links(MethodView):
     @blp.arguments(SignInLinkRequestSchema)
     @blp.response(202)
     def post(self, data):
-        """Mail a sign-in link to the address if it is a member's (the answer is the same either way)"""
+        """Mail a sign-in link to the address if it is a member's (the answer is the same either way)
+
+        Public. Always 202 `{}`, so the answer does not tell whether an address is a member's. A
+        member gets a single-use link, valid for 15 minutes, by mail.
+        """
         sign_in.request_link(data["email"], data["locale"])
         return {}
 
@@ -38,7 +42,11 @@ class Links(MethodView):
 class Redeem(MethodView):
     @blp.response(200, SignedInSchema)
     def post(self, token):
-        """Redeem a sign-in link (once, within its lifetime) for a member session token"""
+        """Redeem a sign-in link (once, within its lifetime) for a member session token
+
+        Public. 200 with `session_token`, `member` and `organizer`; 410 `link_expired` or `link_used`;
+        404 for an unknown link. The session token expires after 8 hours without use.
+        """
         try:
             member, session_token = sign_in.redeem(token[:200])
         except sign_in.LinkError as error:
@@ -51,7 +59,11 @@ class Oidc(MethodView):
     @blp.arguments(OidcSignInSchema)
     @blp.response(200, SignedInSchema)
     def post(self, data):
-        """A member session for an address the workspace verified by OpenID Connect (service secret)"""
+        """A member session for an address the workspace verified by OpenID Connect (service secret)
+
+        Only for the workspace: `Authorization: Bearer <WORKSPACE_SERVICE_SECRET>`. 404 if no active
+        member has that address.
+        """
         secret = current_app.config.get("WORKSPACE_SERVICE_SECRET") or ""
         given = bearer_token() or ""
         if len(secret) < 16 or not constant_time_equal(given, secret):
@@ -67,7 +79,10 @@ class Oidc(MethodView):
 class SignOut(MethodView):
     @blp.response(204)
     def post(self):
-        """End the calling member session"""
+        """End the calling member session
+
+        Member session token. The token stops working at once.
+        """
         token = bearer_token()
         if not token or not token.startswith("cm_") or not members.end_session(token):
             abort(401, message="A member session token is required.", code="unauthorized")

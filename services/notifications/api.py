@@ -50,7 +50,11 @@ class Messages(MethodView):
     @messages_blp.arguments(MessageQueryArgsSchema, location="query")
     @messages_blp.response(200, MessageSchema(many=True))
     def get(self, args):
-        """Mails about the organizer's own events, newest first, with delivery status."""
+        """Mails about the organizer's own events, newest first, with delivery status.
+
+        Organizer token. Filter by `registration_id`, `event_id`, `mailing_id` or `kind`. `status` is
+        `queued`, `sent` or `failed` (with the last error); another organizer's event is 404.
+        """
         who = organizer()
         if "event_id" in args:
             owner = _event_owner(args["event_id"])
@@ -121,7 +125,11 @@ class EventMessages(MethodView):
     @messages_blp.arguments(BulkMessageSchema)
     @messages_blp.response(202, BulkResultSchema)
     def post(self, data, event_id):
-        """Send a message from the organizer to every confirmed registrant of an event."""
+        """Send a message from the organizer to every confirmed registrant of an event.
+
+        Organizer token. Body `{subject, body}`. Notifications asks registrations for the confirmed
+        registrants and mails each of them.
+        """
         who = organizer()
         event = _event_for(who, event_id)
         people, source = _confirmed_registrants(who, event_id)

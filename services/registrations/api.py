@@ -28,7 +28,7 @@ from sqlalchemy import select
 from shared.auth import RemoteOrganizerVerifier, acting_member, organizer_required, require_organizer
 from shared.errors import error_response
 
-from . import links
+from . import examples, links
 from .domain import lifecycle, privacy, seats, signup
 from .domain.errors import RegistrationError
 from .models import EventReplica, Registration, db
@@ -86,11 +86,17 @@ def idempotency(event_id: int, key: str | None) -> tuple[str, str] | None:
 class EventRegistrations(MethodView):
     decorators = [limiter.limit(signup_limit, methods=["POST"]), per_email(methods=["POST"])]
 
-    @events_blp.arguments(RegistrationCreateSchema)
+    @events_blp.arguments(RegistrationCreateSchema, example=examples.SIGN_UP)
     @events_blp.arguments(IdempotencyHeaderSchema, location="headers")
     @events_blp.response(202, SignUpAnswerSchema)
     def post(self, data, headers, event_id):
-        """Sign up (confirm by the link in the mail that follows)"""
+        """Sign up (confirm by the link in the mail that follows)
+
+        Public. 202: the seat is held and a mail with a confirmation link goes to the address (double
+        opt-in; unconfirmed sign-ups expire). `waitlist: true` when the event is full. An address no
+        mail can reach is refused (422). Send an `Idempotency-Key` header to repeat a request safely.
+        Rate-limited per client address and per email address (429 `rate_limited`).
+        """
         row = public_event(event_id)
         return signup.sign_up(row, data, idempotency(event_id, headers["key"]))
 
@@ -99,7 +105,13 @@ class EventRegistrations(MethodView):
     @events_blp.response(200, RegistrationSchema(many=True))
     @events_blp.alt_response(200, content_type="text/csv", description="Accept: text/csv")
     def get(self, args, event_id):
-        """The event's registrations (organizer); CSV for Excel with Accept: text/csv"""
+        """The event's registrations (organizer); CSV for Excel with Accept: text/csv
+
+        Organizer token; another organizer's event is 404. Filter by `status` (and `session_id`).
+        `mail_failed_at`/`mail_error` show a mail to the person that failed for good. With `Accept:
+        text/csv`: semicolon-separated UTF-8 with BOM, each session with its date and time, formulas
+        neutralized.
+        """
         row = own_event(event_id)
         query = select(Registration).where(Registration.event_id == row.id)
         if args["status"]:
@@ -162,7 +174,11 @@ def csv_response(row: EventReplica, regs: list[Registration]) -> Response:
 class Availability(MethodView):
     @events_blp.response(200, AvailabilitySchema)
     def get(self, event_id):
-        """Seats: capacity, taken, available, waiting list (per session too)"""
+        """Seats: capacity, taken, available, waiting list (per session too)
+
+        Public. `available` is null when there is no limit; for events booked per session, `sessions`
+        holds the numbers of each.
+        """
         return seats.availability(public_event(event_id))
 
 
@@ -179,10 +195,14 @@ def _token_errors(purpose: str, token: str) -> str:
 class Confirm(MethodView):
     decorators = [limiter.limit(token_limit)]
 
-    @registrations_blp.arguments(TokenSchema)
+    @registrations_blp.arguments(TokenSchema, example=examples.LINK_TOKEN)
     @registrations_blp.response(200, RegistrationStatusSchema)
     def post(self, data):
-        """Confirm the email address (double opt-in)"""
+        """Confirm the email address (double opt-in)
+
+        Public. Body `{token}` from the link in the confirmation mail. The registration becomes
+        `confirmed`, `waitlisted` or `pending_approval`; 410 once the hold expired.
+        """
         return lifecycle.confirm(_token_errors(links.CONFIRM, data["token"]))
 
 
@@ -190,10 +210,14 @@ class Confirm(MethodView):
 class Cancel(MethodView):
     decorators = [limiter.limit(token_limit)]
 
-    @registrations_blp.arguments(TokenSchema)
+    @registrations_blp.arguments(TokenSchema, example=examples.LINK_TOKEN)
     @registrations_blp.response(200, RegistrationStatusSchema)
     def post(self, data):
-        """Cancel a registration by its signed link"""
+        """Cancel a registration by its signed link
+
+        Public. Body `{token}` from any mail to the registrant. The seats go to the waiting list; the
+        registrant gets a mail whose calendar entry removes the event. Idempotent.
+        """
         return lifecycle.cancel(_token_errors(links.CANCEL, data["token"]))
 
 
@@ -202,7 +226,11 @@ class Approve(MethodView):
     @auth
     @registrations_blp.response(200, RegistrationStatusSchema)
     def post(self, reg_id):
-        """Approve a registration awaiting approval (organizer)"""
+        """Approve a registration awaiting approval (organizer)
+
+        Organizer token. For events with `approval`; the registrant gets the confirmation with the
+        calendar invitation.
+        """
         return lifecycle.approve(own_registration(reg_id), acting_member(verify_token))
 
 
@@ -211,7 +239,11 @@ class Reject(MethodView):
     @auth
     @registrations_blp.response(200, RegistrationStatusSchema)
     def post(self, reg_id):
-        """Reject a registration; its seats go to the waiting list (organizer)"""
+        """Reject a registration; its seats go to the waiting list (organizer)
+
+        Organizer token. The registrant is told by mail; the same address cannot sign up again for
+        this event.
+        """
         return lifecycle.reject(own_registration(reg_id), acting_member(verify_token))
 
 
@@ -220,7 +252,10 @@ class CheckIn(MethodView):
     @auth
     @registrations_blp.response(200, RegistrationStatusSchema)
     def post(self, reg_id):
-        """Mark a confirmed registrant as present (organizer)"""
+        """Mark a confirmed registrant as present (organizer)
+
+        Organizer token. Idempotent; records who checked the person in when done from the workspace.
+        """
         return lifecycle.check_in(own_registration(reg_id), acting_member(verify_token))
 
 
@@ -230,7 +265,12 @@ class Person(MethodView):
     @people_blp.arguments(PersonPathSchema, location="path")
     @people_blp.response(200, ErasureSchema)
     def delete(self, person, email):
-        """Erase a person's registrations for your events, and their mails in notifications"""
+        """Erase a person's registrations for your events, and their mails in notifications
+
+        Organizer token. Deletes the person's registrations on your events (freeing their seats), the
+        copies of their mails in this service's outbox, and has notifications delete its mails and
+        records of them. Answers how many registrations went.
+        """
         return privacy.erase_person(organizer().id, person["email"])
 
 

@@ -36,7 +36,10 @@ class RegistrationCounts(MethodView):
     @auth
     @blp.response(200, RegistrationCountsSchema(many=True))
     def get(self):
-        """Seats, waiting list and pending approvals of each of the organizer's events"""
+        """Seats, waiting list and pending approvals of each of the organizer's events
+
+        Organizer token. One entry per event, for the workspace's dashboard.
+        """
         rows = db.session.execute(select(EventReplica).where(EventReplica.organizer_id == organizer().id)
                                   .order_by(EventReplica.starts_at)).scalars().all()
         by_status: dict[tuple[int, str], int] = {}

@@ -37,7 +37,10 @@ class OneRegistration(MethodView):
     @auth
     @decisions_blp.response(200, RegistrationSchema)
     def get(self, reg_id):
-        """One registration (organizer)"""
+        """One registration (organizer)
+
+        Organizer token; another organizer's registration is 404.
+        """
         return own_registration(reg_id)
 
 
@@ -47,7 +50,10 @@ class CancelByOrganizer(MethodView):
     @decisions_blp.arguments(OrganizerCancelSchema)
     @decisions_blp.response(200, RegistrationStatusSchema)
     def post(self, data, reg_id):
-        """Cancel a registration for the registrant; seats go to the waiting list"""
+        """Cancel a registration for the registrant; seats go to the waiting list
+
+        Organizer token. Optional `note` goes into the mail that tells the registrant.
+        """
         return organizer_actions.cancel_by_organizer(own_registration(reg_id), data["note"], member())
 
 
@@ -57,7 +63,10 @@ class Promote(MethodView):
     @decisions_blp.arguments(PromoteSchema)
     @decisions_blp.response(200, RegistrationStatusSchema)
     def post(self, data, reg_id):
-        """Seat a person of the waiting list now (409 event_full unless beyond_capacity)"""
+        """Seat a person of the waiting list now (409 event_full unless beyond_capacity)
+
+        Organizer token. With `beyond_capacity: true` the person gets a seat even when none is free.
+        """
         return organizer_actions.promote(own_registration(reg_id), data["beyond_capacity"], member())
 
 
@@ -66,7 +75,10 @@ class Summary(MethodView):
     @auth
     @event_blp.response(200, RegistrationSummarySchema)
     def get(self, event_id):
-        """People per status, checked in, and seats of an event"""
+        """People per status, checked in, and seats of an event
+
+        Organizer token. The numbers the workspace shows above its registrations table.
+        """
         return organizer_actions.summary(own_event(event_id))
 
 
@@ -75,7 +87,11 @@ class Mailings(MethodView):
     @auth
     @event_blp.response(200, MailingSchema(many=True))
     def get(self, event_id):
-        """The organizer's mailings to this event's registrants, newest first"""
+        """The organizer's mailings to this event's registrants, newest first
+
+        Organizer token. Each mailing with its audience, subject and how many it went to;
+        notifications' delivery log has each mail.
+        """
         return mailings.of_event(own_event(event_id))
 
     @auth
@@ -83,7 +99,11 @@ class Mailings(MethodView):
     @event_blp.arguments(IdempotencyHeaderSchema, location="headers")
     @event_blp.response(202, MailingSchema)
     def post(self, data, headers, event_id):
-        """Write to an audience of the registrants; notifications mails each of them"""
+        """Write to an audience of the registrants; notifications mails each of them
+
+        Organizer token. Body `{audience (all|confirmed|waitlisted|session), session_id?, subject,
+        body}`; each registrant gets their own copy with their cancel link.
+        """
         return mailings.send(own_event(event_id), data, member(), headers["key"])
 
 

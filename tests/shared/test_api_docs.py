@@ -11,6 +11,7 @@ from services.events import create_app as events_app
 from services.notifications import create_app as notifications_app
 from services.registrations import create_app as registrations_app
 
+METHODS = ("get", "post", "put", "patch", "delete")
 FACTORIES = {"events": events_app, "registrations": registrations_app, "notifications": notifications_app}
 
 
@@ -46,3 +47,42 @@ def test_swagger_ui_loads_only_from_its_own_service(service):
     assert any(u.endswith("swagger-ui-bundle.js") for u in parser.urls)
     # Swagger UI's validator badge is an image from validator.swagger.io: switched off
     assert re.search(r'"validatorUrl":\s*null', html)
+def test_every_operation_has_a_description_beyond_its_summary(service):
+    name, client = service
+    spec = client.get("/openapi.json").json
+    missing = [f"{method.upper()} {path}" for path, operations in spec["paths"].items()
+               for method, operation in operations.items() if method in METHODS
+               if not (operation.get("description") or "").strip()
+               or operation.get("description", "").strip() == operation.get("summary", "").strip()]
+    # a method's docstring: first line the summary, the paragraphs after it the description
+    assert not missing, f"{name}: operations without a description: {missing}"
+
+
+MAIN_BODIES = {
+    "events": [("post", "/api/v1/events"), ("patch", "/api/v1/events/{event_id}"), ("post", "/api/v1/series"),
+               ("post", "/api/v1/events/{event_id}/cancel")],
+    "registrations": [("post", "/api/v1/events/{event_id}/registrations"), ("post", "/api/v1/registrations/confirm"),
+                      ("post", "/api/v1/registrations/cancel")],
+    "notifications": [],
+}
+
+
+def test_the_main_request_bodies_carry_an_example(service):
+    name, client = service
+    spec = client.get("/openapi.json").json
+    for method, path in MAIN_BODIES[name]:
+        content = spec["paths"][path][method]["requestBody"]["content"]["application/json"]
+        assert content.get("example"), f"{method.upper()} {path}"
+
+
+def test_the_examples_are_valid_requests():
+    from services.events import examples as event_examples
+    from services.events.schemas import CancelSchema, EventCreateSchema, SeriesCreateSchema
+    from services.registrations import examples as registration_examples
+    from services.registrations.schemas import RegistrationCreateSchema, TokenSchema
+    assert not EventCreateSchema().validate(event_examples.CREATE_EVENT)
+    assert not EventCreateSchema().validate({**event_examples.CREATE_EVENT, **event_examples.PATCH_EVENT})
+    assert not CancelSchema().validate(event_examples.CANCEL_EVENT)
+    assert not SeriesCreateSchema().validate(event_examples.CREATE_SERIES)
+    assert not RegistrationCreateSchema().validate(registration_examples.SIGN_UP)
+    assert not TokenSchema().validate(registration_examples.LINK_TOKEN)
