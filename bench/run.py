@@ -364,7 +364,15 @@ def total_arrivals(sink: RecordingSink) -> int:
         return sum(len(times) for times in sink.arrivals.values())
 
 
+def _stop_cleanly(signum, frame):
+    raise KeyboardInterrupt  # the stack's processes and the databases are removed on the way out
+
+
 def main() -> int:
+    # Ctrl-C and SIGTERM end the run through the finally blocks, also when started in the
+    # background (where a shell leaves SIGINT ignored)
+    signal.signal(signal.SIGINT, _stop_cleanly)
+    signal.signal(signal.SIGTERM, _stop_cleanly)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk run")
     parser.add_argument("--concurrency", default="1,8,32", help="wrk connection counts for sign-ups")

@@ -23,8 +23,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy import event as sa_event
 
 from shared.contract import (SCHEMA_VERSION, BatchMessage, batch_task, outbox_ack_task, queue_of, relay_task,
-                             validate_outgoing, validate_payload)
+                             validate_outgoing)
 from shared.db import UTCDateTime, utcnow
+from shared.incoming import validate_incoming
 from shared.logging import current_request_id
 
 log = logging.getLogger(__name__)
@@ -309,7 +310,7 @@ class Inbox:
     def consume(self, task_name: str, message: dict, handler) -> bool:
         """Returns True if the handler ran, False for a duplicate or an invalid message."""
         try:
-            data = validate_payload(task_name, message)
+            data = validate_incoming(task_name, message)
         except ValidationError as exc:
             # a payload this version cannot read will never become readable: log, acknowledge, drop
             log.error("dropping invalid %s message %s: %s", task_name, message.get("message_id"), exc.messages)
