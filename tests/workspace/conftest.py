@@ -52,8 +52,6 @@ from tests.stack import SERVICES, Stack
 
 SERVICE_SECRET = "workspace-test-service-secret-0123456789abcdef"
 WORKSPACE_SECRET = "workspace-test-secret-key-0123456789abcdef012345"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 STACK_ENV = {
     # many sign-ups and sign-ins come from 127.0.0.1 in this suite
@@ -316,15 +314,9 @@ def owner(workspace, org):
 
 @pytest.fixture(scope="session")
 def chromium():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    from tests.a11y import chromium as launch
+    with launch() as browser:
+        yield browser
 
 
 @pytest.fixture()

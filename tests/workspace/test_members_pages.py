@@ -94,3 +94,17 @@ def test_sign_out_ends_the_session_at_the_service_too(workspace, org, owner):
     assert owner.post("/sign-out", data={"csrf_token": csrf_token(page.data)}).status_code == 302
     assert owner.get("/").status_code == 302
     assert workspace.api(token).get("events", "/api/v1/organizers/me").status_code == 401
+
+
+def test_another_organizers_members_and_tokens_are_404_pages(workspace, org, owner):
+    other = workspace.organizer()
+    theirs = workspace.api(workspace.session_token(other.owner_email))
+    their_member = theirs.get("events", "/api/v1/members").json()[0]["id"]
+    their_token = theirs.post("events", "/api/v1/tokens", json={"label": "x"}).json()["id"]
+    token = csrf_token(owner.get("/members").data)
+    for path in (f"/members/{their_member}/remove", f"/tokens/{their_token}/revoke"):
+        assert owner.post(path, data={"csrf_token": token}).status_code == 404, path
+    answer = owner.post(f"/members/{their_member}/role", data={"csrf_token": token, f"m{their_member}-role": "editor"})
+    assert answer.status_code == 404
+    assert [m["role"] for m in theirs.get("events", "/api/v1/members").json()] == ["owner"]
+    assert their_token in [t["id"] for t in theirs.get("events", "/api/v1/tokens").json()]

@@ -1,6 +1,8 @@
 """Signing in to the workspace by the link in a mail, against the real services."""
 from __future__ import annotations
 
+import re
+
 from tests.workspace.conftest import csrf_token
 
 
@@ -25,8 +27,11 @@ def test_an_unknown_address_gets_the_same_page_and_no_mail(workspace, org):
     stranger = "nobody-" + org.owner_email
     unknown = client.post("/sign-in", data={"email": stranger, "csrf_token": csrf_token(page.data)})
     assert known.status_code == unknown.status_code == 200
-    assert known.get_data(as_text=True).replace(org.owner_email, "X") == \
-        unknown.get_data(as_text=True).replace(stranger, "X")
+
+    def page_text(answer, address):  # the CSRF token carries a timestamp: it differs by the second
+        return re.sub(r"[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]{20,}", "TOKEN",
+                      answer.get_data(as_text=True).replace(address, "X"))
+    assert page_text(known, org.owner_email) == page_text(unknown, stranger)
     workspace.sign_in_link(org.owner_email)  # the member's mail came
     assert workspace.mailbox.to(stranger) == []
 
@@ -97,14 +102,7 @@ def test_eight_idle_hours_end_the_session(workspace, org, owner):
     assert answer.status_code == 302 and answer.headers["Location"].startswith("/sign-in")
 
 
-def test_the_session_cookie_lasts_8_hours_and_slides(workspace, org):
-    client = workspace.client()
-    before = len(workspace.mailbox.to(org.owner_email))
-    page = client.get("/sign-in")
-    client.post("/sign-in", data={"email": org.owner_email, "csrf_token": csrf_token(page.data)})
-    path = workspace.sign_in_link(org.owner_email, after=before)[len(workspace.url):]
-    done = client.post(path, data={"csrf_token": csrf_token(client.get(path).data)})
-    cookie = done.headers["Set-Cookie"]
+def test_the_session_cookie_lasts_8_hours_and_slides(workspace, org, owner):
+    cookie = owner.get("/").headers["Set-Cookie"]  # refreshed by each request
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
     assert workspace.app.permanent_session_lifetime.total_seconds() == 8 * 3600
-    assert "Expires=" in client.get("/").headers["Set-Cookie"]  # refreshed by each request
