@@ -60,8 +60,8 @@ def main() -> int:
         from services.notifications import create_app
         from services.notifications.tasks import consume
         from shared import contract
-        from tests.conftest import migrate
         from tests.notifications.conftest import contact_mail, registration_mail
+        from tests.servers import migrate
 
         app = create_app({"SQLALCHEMY_DATABASE_URI": pg.set(database=name).render_as_string(hide_password=False),
                           "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),

@@ -37,7 +37,7 @@ def main() -> int:
         from services.events.cli import create_organizer
         from services.events.models import db as events_db
         from services.registrations import create_app
-        from tests.conftest import migrate, serve_app
+        from tests.servers import migrate, serve_app
 
         events_app = create_events_app({"SQLALCHEMY_DATABASE_URI": urls["events"], "REDIS_URL": redis_url,
                                         "SECRET_KEY": secret})

@@ -1,4 +1,5 @@
-"""Fixtures every suite shares: real databases and a real Redis.
+"""Fixtures every suite shares: real databases and a real Redis. The helpers behind them
+(migrations, servers, workers, SMTP) are in tests/servers.py, test data in tests/factories.py.
 
 - PostgreSQL when TEST_POSTGRES_URL is set (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres):
   each service gets a throwaway database, dropped at the end. Otherwise SQLite files.
@@ -8,40 +9,22 @@
 from __future__ import annotations
 
 import os
-import sys
-import threading
-import traceback
 import uuid
-from contextlib import contextmanager
 
 import pytest
-import redis as redis_lib
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from shared.embedded import free_port, redis_reachable, start_redis
+# the helpers once defined here; tests import them from tests.servers
+from tests.servers import clear_tables, migrate, redis_for_tests, serve_app, start_celery_worker  # noqa: F401
 
 RUN_ID = uuid.uuid4().hex[:8]
 
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
-    url = os.environ.get("TEST_REDIS_URL")
-    process = None
-    if url:
-        if not redis_reachable(url):
-            pytest.fail(f"TEST_REDIS_URL={url} is not reachable")
-    elif redis_reachable("redis://127.0.0.1:6379/13"):
-        url = "redis://127.0.0.1:6379/13"
-    else:
-        port = free_port()
-        process = start_redis(port, tmp_path_factory.mktemp("redis"))
-        url = f"redis://127.0.0.1:{port}/0"
-    redis_lib.Redis.from_url(url).flushdb()
-    yield url
-    if process:
-        process.terminate()
-        process.wait(10)
+    with redis_for_tests(lambda: tmp_path_factory.mktemp("redis"), shared_local="redis://127.0.0.1:6379/13") as url:
+        yield url
 
 
 class Databases:
@@ -89,100 +72,3 @@ def databases(tmp_path_factory):
     dbs = Databases(tmp_path_factory.mktemp("db"))
     yield dbs
     dbs.drop_all()
-
-
-def migrate(app) -> None:
-    """Bring a service's database to head with its Alembic migrations (as `flask db upgrade`)."""
-    from flask_migrate import upgrade
-    with app.app_context():
-        upgrade()
-
-
-def clear_tables(db) -> None:
-    """Empty every table of a service between tests (the schema stays)."""
-    with db.engine.begin() as conn:
-        tables = [t for t in reversed(db.metadata.sorted_tables)]
-        if conn.dialect.name == "postgresql":
-            # a connection some stuck thread left inside a transaction would make TRUNCATE wait forever
-            conn.execute(text("SET LOCAL lock_timeout = '30s'"))
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
-
-
-class LiveServer:
-    """A Flask app behind a real HTTP server on a spare port, in a thread."""
-
-    def __init__(self, app):
-        from werkzeug.serving import make_server
-        import threading
-        self.server = make_server("127.0.0.1", free_port(), app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join(5)
-
-
-def serve_app(app) -> LiveServer:
-    return LiveServer(app)
-
-
-_worker_threads: list[threading.Thread] = []
-
-
-@contextmanager
-def start_celery_worker(celery_app, queues: list[str], concurrency: int = 1, start_timeout: float = 60.0,
-                        shutdown_timeout: float = 30.0):
-    """A real Celery worker (threads pool) in a thread of this process, consuming from the real
-    broker; a context manager.
-
-    Celery's own `start_worker` stops a worker through a process-wide flag and leaves that
-    flag set when the worker thread fails to stop in time; every later worker of the test run
-    then stops at birth and `start_worker` waits for it forever. Here the flag is cleared on
-    the way in and out, the start is awaited with a limit, and a worker that does not stop is
-    reported with the stack it is stuck in."""
-    from celery.contrib.testing.worker import TestWorkController, setup_app_for_worker
-    from celery.utils.nodenames import anon_nodename
-    from celery.worker import state
-
-    alive = [t.name for t in _worker_threads if t.is_alive()]
-    if alive:
-        # two in-process workers share kombu's event loop: one may block reading the other's
-        # socket, and then neither consumes nor stops (seen in CI as a mail that never came)
-        raise RuntimeError(f"another in-process Celery worker is still running: {alive}")
-    setup_app_for_worker(celery_app, "WARNING", None)
-    with celery_app.connection() as conn:  # the broker answers, or we fail here and not later
-        conn.ensure_connection(max_retries=3)
-    state.should_terminate = None
-    worker = TestWorkController(
-        app=celery_app, concurrency=concurrency, hostname=anon_nodename(), pool="threads",
-        loglevel="WARNING", logfile=None, ready_callback=None, queues=queues,
-        without_heartbeat=True, without_mingle=True, without_gossip=True)
-    thread = threading.Thread(target=worker.start, daemon=True, name=f"celery-worker-{'-'.join(queues)}")
-    _worker_threads.append(thread)
-    thread.start()
-    if not worker._on_started.wait(start_timeout):
-        state.should_terminate = 0
-        thread.join(shutdown_timeout)
-        state.should_terminate = None
-        raise RuntimeError(f"the Celery worker for {queues} did not start within {start_timeout}s")
-    try:
-        yield worker
-    finally:
-        state.should_terminate = 0
-        thread.join(shutdown_timeout)
-        stuck = thread.is_alive()
-        state.should_terminate = None
-        if stuck:
-            frame = sys._current_frames().get(thread.ident)
-            where = "".join(traceback.format_stack(frame)) if frame else "(no stack)"
-            raise RuntimeError(f"the Celery worker for {queues} did not stop within {shutdown_timeout}s; "
-                               f"it is stuck in:\n{where}")

@@ -1,33 +1,18 @@
-from urllib.parse import urlsplit, urlunsplit
-
 import pytest
 import redis as redis_lib
 
 from services.events import create_app
 from services.events.cli import create_organizer
-from services.events.models import OutboxMessage, db
+from services.events.models import db
 from shared.embedded import free_port, start_redis
-from tests.conftest import clear_tables, migrate
-
-
-def own_redis_db(url: str) -> str:
-    """The same real Redis server, but a database index of its own, so that snapshots these
-    tests publish never reach a registrations worker of another suite (which shares the
-    default index) and another suite's FLUSHDB never empties a queue these tests inspect."""
-    parts = urlsplit(url)
-    index = parts.path.strip("/") or "0"
-    mine = "14" if index != "14" else "15"
-    return urlunsplit(parts._replace(path=f"/{mine}"))
+from tests.servers import emptied, migrate, own_redis_database
 
 
 @pytest.fixture(scope="session")
 def events_redis_url(redis_url):
-    url = own_redis_db(redis_url)
-    client = redis_lib.Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
-    client.close()
+    # snapshots these tests publish never reach a registrations worker of another suite
+    with own_redis_database(redis_url, 14) as url:
+        yield url
 
 
 # tests/shared/conftest.py imports these fixtures, which makes pytest see two definitions of
@@ -67,12 +52,9 @@ def redis_client(events_redis_url):
 
 @pytest.fixture()
 def app(events_app, events_redis_url):
-    with events_app.app_context():
-        clear_tables(db)
     redis_lib.Redis.from_url(events_redis_url).flushdb()
-    yield events_app
-    with events_app.app_context():
-        db.session.remove()
+    with emptied(events_app, db):
+        yield events_app
 
 
 @pytest.fixture()
@@ -152,58 +134,5 @@ def relay_app_session(events_app, own_redis_server, tmp_path_factory):
 
 @pytest.fixture()
 def relay_app(relay_app_session, own_redis):
-    with relay_app_session.app_context():
-        clear_tables(db)
-    yield relay_app_session
-    with relay_app_session.app_context():
-        db.session.remove()
-
-
-def auth(token):
-    return {"Authorization": f"Bearer {token}"}
-
-
-def event_body(**overrides):
-    body = {
-        "title": "Ideenschmiede Tiny Rathaus",
-        "summary": "Brainstorming im mobilen Rathaus",
-        "language": "de",
-        "timezone": "Europe/Berlin",
-        "starts_at": "2030-09-13T10:00:00",
-        "ends_at": "2030-09-17T16:00:00",
-        "format": "in_person",
-        "venue": {"name": "Stadtteilbücherei Dietrichsdorf", "street": "Langer Rehm 29",
-                  "postal_code": "24149", "city": "Kiel"},
-        "price": {"amount_cents": 0, "currency": "EUR"},
-        "contacts": [{"name": "Anne Czichowski", "email": "anne.czichowski@kiel.de", "phone": "0431/901-3086"}],
-        "sessions": [{"title": "Ideenschmiede", "starts_at": "2030-09-13T10:00:00",
-                      "ends_at": "2030-09-13T12:30:00", "capacity": 8, "registration": "required"}],
-        "agenda": [{"starts_at": "2030-09-13T10:00:00", "title": "Begrüßung", "speakers": ["Anne Czichowski"]}],
-        "registration": {"mode": "required", "closes_at": "2030-09-10T09:00:00", "capacity": 20,
-                         "waitlist": True, "max_companions": 2},
-    }
-    body.update(overrides)
-    return body
-
-
-def create_event(client, token, publish=False, **overrides) -> dict:
-    response = client.post("/api/v1/events", json=event_body(**overrides), headers=auth(token))
-    assert response.status_code == 201, response.json
-    event = response.json
-    if publish:
-        response = client.post(f"/api/v1/events/{event['id']}/publish", headers=auth(token))
-        assert response.status_code == 200, response.json
-        event = response.json
-    return event
-
-
-def outbox_rows(app, event_id=None) -> list:
-    """The event snapshot rows of the outbox, oldest first, detached from any session."""
-    with app.app_context():
-        rows = db.session.query(OutboxMessage).order_by(OutboxMessage.created_at).all()
-        db.session.expunge_all()
-        db.session.remove()
-    rows = sorted(rows, key=lambda r: (r.created_at, r.payload.get("revision", 0)))
-    if event_id is not None:
-        rows = [r for r in rows if r.payload.get("event_id") == event_id]
-    return rows
+    with emptied(relay_app_session, db):
+        yield relay_app_session

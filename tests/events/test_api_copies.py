@@ -1,6 +1,6 @@
 """Duplicating an event (plain copy, next part of a series) and the organizer's own series."""
-from tests.events.conftest import auth, create_event
 from tests.events.test_api_series import make_series, werkstatt
+from tests.factories import auth, create_event
 
 
 def duplicate(client, token, event_id, **body):

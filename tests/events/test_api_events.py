@@ -1,7 +1,7 @@
 """Every events endpoint of API.md with good input (bad input: test_validation.py)."""
 import json
 
-from tests.events.conftest import auth, create_event, event_body
+from tests.factories import auth, create_event, event_body
 
 
 def test_create_returns_the_event_as_a_draft_in_its_own_time_zone(client, organizer_token):

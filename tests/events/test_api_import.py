@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from tests.events.conftest import auth
+from tests.factories import auth
 
 SEEDS = Path(__file__).resolve().parent.parent / "import_cases" / "seeds"
 

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from tests.events.conftest import auth, create_event
+from tests.factories import auth, create_event
 
 
 def _event(client, token, title, starts, ends, publish=True, **extra):

@@ -1,5 +1,5 @@
 """Series endpoints: public list and detail with their (non-draft) events; organizer create."""
-from tests.events.conftest import auth, create_event
+from tests.factories import auth, create_event
 
 
 def make_series(client, token, **body):

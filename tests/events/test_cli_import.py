@@ -5,7 +5,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from services.events.models import Event, db
-from tests.events.conftest import auth
+from tests.factories import auth
 
 SEEDS = Path(__file__).resolve().parent.parent / "import_cases" / "seeds"
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from services.events.demo_dates import days_of, easter_sunday, is_public_holiday, public_holidays
 from services.events.models import ApiToken, Event, Organizer, Series, db
 from shared.auth import hash_token
-from tests.events.conftest import auth, outbox_rows
+from tests.factories import auth, outbox_rows
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.events.embedding import InvalidOrigin, normalize_origin
-from tests.events.conftest import auth, create_event, outbox_rows
+from tests.factories import auth, create_event, outbox_rows
 
 
 @pytest.mark.parametrize("given, origin", [

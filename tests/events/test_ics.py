@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import icalendar
 
 from shared.ics import build_calendar
-from tests.events.conftest import auth, create_event
+from tests.factories import auth, create_event
 
 UTC = timezone.utc
 

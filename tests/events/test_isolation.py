@@ -1,5 +1,5 @@
 """An organizer sees and changes only the organizer's own events: another's is 404, never 403."""
-from tests.events.conftest import auth, create_event, outbox_rows
+from tests.factories import auth, create_event, outbox_rows
 
 
 def test_another_organizers_event_is_404_on_every_write(app, client, organizer_token, other_token):

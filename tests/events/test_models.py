@@ -10,7 +10,7 @@ from services.events import domain
 from services.events.models import AgendaItem, ApiToken, Contact, Event, EventSession, Organizer, Series, db
 from services.events.schemas import EventCreateSchema
 from services.events.demo_dates import weeks_to_move
-from tests.events.conftest import event_body
+from tests.factories import event_body
 
 UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -1,7 +1,7 @@
 """Every create/update/publish/cancel puts an event snapshot for registrations in the outbox,
 in the same transaction, with a growing revision and the kind of change marked."""
 from shared import contract
-from tests.events.conftest import auth, create_event, outbox_rows
+from tests.factories import auth, create_event, outbox_rows
 
 
 def snapshots(app, event_id):

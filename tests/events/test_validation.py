@@ -1,7 +1,7 @@
 """Bad input gets a 422 in the project's error shape, naming the field (nested fields as nested keys)."""
 import pytest
 
-from tests.events.conftest import auth, create_event, event_body
+from tests.factories import auth, create_event, event_body
 
 
 def field_errors(response, path: str) -> list:

@@ -2,83 +2,19 @@
 a real Celery worker, and the events service over HTTP for organizer tokens."""
 from __future__ import annotations
 
-import asyncio
 import copy
-import os
-import time
 import uuid
-from email import message_from_bytes, policy
 from types import SimpleNamespace
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from shared.contract import SCHEMA_VERSION
-from shared.embedded import free_port, redis_reachable, start_redis
-from tests.conftest import clear_tables, migrate, serve_app, start_celery_worker
+from shared.embedded import free_port
+from tests.factories import wait_until
+from tests.servers import Sink, emptied, live, migrate, redis_for_tests, start_celery_worker
 
 
 # ---- a real SMTP server whose behaviour a test can steer ----------------------------------
-class Sink:
-    """aiosmtpd handler that keeps every accepted mail; can refuse, or stall before accepting."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.mails: list[SimpleNamespace] = []
-        self.replies: list[str] = []  # replies to give instead of accepting, one per DATA
-        self.stall_next = False
-        self.stalled = None  # threading.Event set when a DATA is being held
-        self.release = False
-        self.data_seen = 0
-        self.controller = None
-
-    async def handle_DATA(self, server, session, envelope):
-        self.data_seen += 1
-        if self.replies:
-            return self.replies.pop(0)
-        if self.stall_next:
-            # hold the mail without accepting it (no 250 yet); a killed client never gets one
-            self.stall_next = False
-            self.stalled.set()
-            deadline = time.monotonic() + 60
-            while not self.release and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
-            return "451 4.3.0 not accepted (test stall)"
-        raw = envelope.original_content or envelope.content
-        self.mails.append(SimpleNamespace(
-            mail_from=envelope.mail_from, rcpt_tos=list(envelope.rcpt_tos), raw=raw,
-            msg=message_from_bytes(raw, policy=policy.default)))
-        return "250 2.0.0 OK"
-
-    def start(self):
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller:
-            self.controller.stop()
-            self.controller = None
-
-    def reset(self):
-        self.mails.clear()
-        self.replies.clear()
-        self.stall_next = False
-        self.release = False
-        self.data_seen = 0
-
-    def wait_for(self, count: int, timeout: float = 15.0, to: str | None = None) -> list:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.to(to) if to else list(self.mails)
-            if len(found) >= count:
-                return found
-            time.sleep(0.05)
-        raise AssertionError(f"expected {count} mail(s){' to ' + to if to else ''}, got {len(self.to(to) if to else self.mails)}")
-
-    def to(self, address: str) -> list:
-        return [m for m in self.mails if address in m.rcpt_tos]
-
-
 @pytest.fixture(scope="session")
 def smtp_sink():
     sink = Sink()
@@ -102,21 +38,8 @@ def sink(smtp_sink):
 # ---- our own Redis: the queue `notifications` must not be shared with other suites' workers ----
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
-    url = os.environ.get("TEST_REDIS_URL")
-    process = None
-    if url:
-        if not redis_reachable(url):
-            pytest.fail(f"TEST_REDIS_URL={url} is not reachable")
-    else:
-        port = free_port()
-        process = start_redis(port, tmp_path_factory.mktemp("notifications-redis"))
-        url = f"redis://127.0.0.1:{port}/0"
-    import redis
-    redis.Redis.from_url(url).flushdb()
-    yield url
-    if process:
-        process.terminate()
-        process.wait(10)
+    with redis_for_tests(lambda: tmp_path_factory.mktemp("notifications-redis"), shared_local=None) as url:
+        yield url
 
 
 # ---- the events service, for organizer tokens --------------------------------------------
@@ -130,8 +53,7 @@ def events_server(databases, redis_url, tmp_path_factory):
         "CELERY_BEAT_SCHEDULE_FILE": str(tmp_path_factory.mktemp("beat") / "events"),
     })
     migrate(app)
-    with serve_app(app) as server:
-        server.app = app
+    with live(app) as server:
         yield server
 
 
@@ -193,12 +115,9 @@ def worker(notifications_app):
 @pytest.fixture()
 def app(notifications_app):
     from services.notifications.models import db
-    with notifications_app.app_context():
-        clear_tables(db)
     notifications_app.config["REGISTRATIONS_URL"] = f"http://127.0.0.1:{free_port()}"
-    yield notifications_app
-    with notifications_app.app_context():
-        db.session.remove()
+    with emptied(notifications_app, db):
+        yield notifications_app
 
 
 @pytest.fixture()
@@ -209,10 +128,6 @@ def client(app):
 @pytest.fixture()
 def celery(app):
     return app.extensions["celery"]
-
-
-def auth(token):
-    return {"Authorization": f"Bearer {token}"}
 
 
 # ---- payloads as the registrations service sends them --------------------------------------
@@ -329,16 +244,6 @@ def ics_of(msg):
         if part.get_content_type() == "text/calendar":
             return part.get_content()
     return None
-
-
-def wait_until(predicate, timeout=15.0, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not reached in time")
 
 
 def settled_rows(app, count: int = 1, timeout: float = 15.0) -> list:

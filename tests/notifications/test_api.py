@@ -11,10 +11,10 @@ from services.notifications import create_app
 from services.notifications.models import Attendee, Message, db
 from shared.contract import CONTACT_MAIL, ERASE_PERSON, REGISTRATION_MAIL
 from shared.embedded import free_port
-from tests.conftest import serve_app
-from tests.events.conftest import event_body
-from tests.notifications.conftest import (auth, body_text, contact_mail, envelope, fes_event, kiel_event,
-                                          registration_mail, settled_rows, wait_until)
+from tests.factories import auth, event_body, wait_until
+from tests.notifications.conftest import (body_text, contact_mail, envelope, fes_event, kiel_event, registration_mail,
+                                          settled_rows)
+from tests.servers import serve_app
 
 pytestmark = pytest.mark.usefixtures("worker")
 

@@ -11,7 +11,8 @@ from services.notifications import delivery
 from services.notifications.models import Message, ProcessedMessage, db
 from shared.contract import REGISTRATION_MAIL
 from shared.db import utcnow
-from tests.notifications.conftest import queued_row, registration_mail, wait_until
+from tests.factories import wait_until
+from tests.notifications.conftest import queued_row, registration_mail
 
 pytestmark = pytest.mark.usefixtures("worker")
 

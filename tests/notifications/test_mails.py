@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from services.notifications.models import Attendee, Message, db
 from shared.contract import CONTACT_MAIL, EVENT_CHANGE_MAIL, REGISTRATION_MAIL
-from tests.notifications.conftest import (body_html, body_text, contact_mail, envelope, fes_event, ics_of,
-                                          kiel_event, registration_mail, settled_rows, wait_until)
+from tests.factories import wait_until
+from tests.notifications.conftest import (body_html, body_text, contact_mail, envelope, fes_event, ics_of, kiel_event,
+                                          registration_mail, settled_rows)
 
 pytestmark = pytest.mark.usefixtures("worker")
 

@@ -8,8 +8,9 @@ import uuid
 import pytest
 
 from shared.contract import ORGANIZER_MAIL, REGISTRATION_MAIL
-from tests.notifications.conftest import (auth, body_html, body_text, envelope, fes_event, kiel_event,
-                                          registration_mail, settled_rows)
+from tests.factories import auth
+from tests.notifications.conftest import (body_html, body_text, envelope, fes_event, kiel_event, registration_mail,
+                                          settled_rows)
 
 pytestmark = pytest.mark.usefixtures("worker")
 

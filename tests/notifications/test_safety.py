@@ -9,7 +9,8 @@ from sqlalchemy import select
 from services.notifications.models import Message, ProcessedMessage, db
 from services.notifications.safety import InvalidAddress, clean_address, clean_text, clean_url
 from shared.contract import CONTACT_MAIL, REGISTRATION_MAIL
-from tests.notifications.conftest import contact_mail, kiel_event, registration_mail, wait_until
+from tests.factories import wait_until
+from tests.notifications.conftest import contact_mail, kiel_event, registration_mail
 
 pytestmark = pytest.mark.usefixtures("worker")
 

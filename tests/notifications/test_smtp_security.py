@@ -12,7 +12,8 @@ from sqlalchemy import select
 from services.notifications import delivery
 from services.notifications.models import Message, db
 from shared.embedded import free_port
-from tests.notifications.conftest import Sink, queued_row
+from tests.notifications.conftest import queued_row
+from tests.servers import Sink
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,8 @@ from sqlalchemy import select
 
 from services.notifications.models import Message, db
 from shared.contract import REGISTRATION_MAIL
-from tests.notifications.conftest import registration_mail, wait_until
+from tests.factories import wait_until
+from tests.notifications.conftest import registration_mail
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow

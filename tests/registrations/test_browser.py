@@ -11,8 +11,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from shared.embedded import free_port
-from tests.conftest import migrate, serve_app, start_celery_worker
 from tests.registrations.conftest import make_event
+from tests.servers import migrate, serve_app, start_celery_worker
 
 CHROMIUM = "/usr/bin/chromium"
 

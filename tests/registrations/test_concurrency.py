@@ -6,8 +6,9 @@ import requests
 import werkzeug.serving
 
 from services.registrations.models import Registration, db
-from tests.conftest import serve_app
-from tests.registrations.conftest import make_event, pools
+from tests.factories import pools
+from tests.registrations.conftest import make_event
+from tests.servers import serve_app
 
 
 def fire(url: str, count: int, prefix: str) -> list[int]:
@@ -110,7 +111,8 @@ def _post_all(url_and_bodies) -> list:
 
 @pytest.mark.slow
 def test_concurrent_cancellations_promote_the_waiting_list_in_order(client, app, events_live, token):
-    from tests.registrations.conftest import cancel_token, registration, sign_up_and_confirm
+    from tests.factories import cancel_token, registration
+    from tests.registrations.conftest import sign_up_and_confirm
     seats = 15
     event = make_event(events_live, app, token, registration={"capacity": seats, "max_companions": 0})
     seated = [sign_up_and_confirm(client, app, event["id"], f"s{i}@example.org") for i in range(seats)]

@@ -1,7 +1,8 @@
 import csv
 import io
 
-from tests.registrations.conftest import auth, kiel_sessions, make_event, sign_up
+from tests.factories import auth, sign_up
+from tests.registrations.conftest import kiel_sessions, make_event
 
 
 def test_csv_tells_sessions_of_the_same_title_apart_by_date_and_time(client, app, events_live, token):

@@ -1,8 +1,8 @@
 """An organizer writes to an audience of an event's registrants: registrations picks the people
 and queues one organizer mail per person (with their own cancel link) for notifications."""
 from shared import contract
-from tests.registrations.conftest import (auth, kiel_sessions, link_token, make_event, outbox, sign_up,
-                                          sign_up_and_confirm)
+from tests.factories import auth, link_token, sign_up
+from tests.registrations.conftest import kiel_sessions, make_event, outbox, sign_up_and_confirm
 
 
 def mailing(client, event_id, token, headers=None, **body):

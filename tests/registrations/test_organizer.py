@@ -6,8 +6,8 @@ from services.registrations.domain import privacy
 from services.registrations.models import EventReplica, IdempotencyKey, Registration, db
 from shared import contract
 from shared.db import utcnow
-from tests.registrations.conftest import (auth, make_event, outbox, pools, registration, sign_up,
-                                          sign_up_and_confirm)
+from tests.factories import auth, pools, registration, sign_up
+from tests.registrations.conftest import make_event, outbox, sign_up_and_confirm
 
 QUESTIONS = [{"key": "amt", "label": "Amt / Dienststelle", "type": "text", "required": True},
              {"key": "barrierefrei", "label": "Barrierefreier Zugang nötig", "type": "boolean"}]
@@ -91,6 +91,6 @@ def test_retention_removes_personal_data_after_the_event(client, app, events_liv
         assert privacy.apply_retention() == 0
         db.session.remove()
     # the cancel link of an anonymized registration leads nowhere
-    from tests.registrations.conftest import cancel_token
+    from tests.factories import cancel_token
     response = client.post("/api/v1/registrations/cancel", json={"token": cancel_token(app, "erika@example.org")})
     assert response.status_code == 410

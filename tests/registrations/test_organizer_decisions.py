@@ -1,8 +1,8 @@
 """Organizer API of the workspace's registrations page: filters, cancel by the organizer,
 promotion from the waiting list, the page's counts; another organizer's → 404."""
 from shared import contract
-from tests.registrations.conftest import (auth, kiel_sessions, make_event, mails_to, outbox, pools, registration,
-                                          sign_up, sign_up_and_confirm)
+from tests.factories import auth, mails_to, pools, registration, sign_up
+from tests.registrations.conftest import kiel_sessions, make_event, outbox, sign_up_and_confirm
 
 
 def test_list_filters_by_status_and_session(client, app, events_live, token):

@@ -1,8 +1,8 @@
 """What the public pages say: the words a citizen reads on the form and the event page."""
 import re
 
-from tests.registrations.test_pages import csrf
-from tests.registrations.conftest import make_event, sign_up
+from tests.factories import csrf_of, sign_up
+from tests.registrations.conftest import make_event
 
 
 def test_an_empty_name_is_reported_as_missing_in_german_and_english(client, app, events_live, token):
@@ -11,7 +11,7 @@ def test_an_empty_name_is_reported_as_missing_in_german_and_english(client, app,
     for lang, expected, wrong in (("de", "Bitte geben Sie Ihren Namen an.", "Höchstens 200 Zeichen"),
                                   ("en", "Please enter your name.", "between 1 and 200")):
         form = client.get(f"{url}?lang={lang}").get_data(as_text=True)
-        answer = client.post(url, data={"csrf_token": csrf(form), "lang": lang, "name": "  ",
+        answer = client.post(url, data={"csrf_token": csrf_of(form), "lang": lang, "name": "  ",
                                         "email": "erika@example.org", "consent": "yes"})
         html = answer.get_data(as_text=True)
         assert answer.status_code == 422

@@ -1,10 +1,5 @@
-import re
-
-from tests.registrations.conftest import (confirm_token, kiel_sessions, make_event, mails_to, pools, registration)
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+from tests.factories import confirm_token, csrf_of, mails_to, pools, registration
+from tests.registrations.conftest import kiel_sessions, make_event
 
 
 def test_list_and_event_page_show_the_details(client, app, events_live, token):
@@ -33,14 +28,14 @@ def test_list_and_event_page_show_the_details(client, app, events_live, token):
 def test_form_errors_then_success(client, app, events_live, token):
     event = make_event(events_live, app, token)
     url = f"/events/{event['id']}"
-    token_value = csrf(client.get(url).get_data(as_text=True))
+    token_value = csrf_of(client.get(url).get_data(as_text=True))
     bad = client.post(url, data={"csrf_token": token_value, "name": "Erika", "email": "kaputt"})
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
     assert 'id="email-error"' in html and "gültige E-Mail-Adresse" in html
     assert 'id="consent-error"' in html and 'aria-invalid="true"' in html
     assert 'value="Erika"' in html  # what was typed stays
-    good = client.post(url, data={"csrf_token": csrf(html), "name": "Erika", "email": "erika@example.org",
+    good = client.post(url, data={"csrf_token": csrf_of(html), "name": "Erika", "email": "erika@example.org",
                                   "consent": "yes", "companions": "1"})
     assert good.status_code == 302
     inbox = client.get(good.headers["Location"])
@@ -59,21 +54,22 @@ def test_csrf_and_honeypot(client, app, events_live, token):
     no_token = client.post(url, data={"name": "Erika", "email": "erika@example.org", "consent": "yes"})
     assert no_token.status_code == 400
     assert pools(app, event["id"]) == [(0, 5, 0)]
-    bot = client.post(url, data={"csrf_token": csrf(client.get(url).get_data(as_text=True)), "name": "Bot",
+    bot = client.post(url, data={"csrf_token": csrf_of(client.get(url).get_data(as_text=True)), "name": "Bot",
                                  "email": "bot@example.org", "consent": "yes", "website": "http://spam"})
     assert bot.status_code == 302  # looks like success to the bot
     assert pools(app, event["id"]) == [(0, 5, 0)] and mails_to(app, "bot@example.org") == []
 
 
 def test_cancel_page_asks_then_cancels(client, app, events_live, token):
-    from tests.registrations.conftest import cancel_token, sign_up_and_confirm
+    from tests.factories import cancel_token
+    from tests.registrations.conftest import sign_up_and_confirm
     event = make_event(events_live, app, token)
     reg = sign_up_and_confirm(client, app, event["id"], "erika@example.org")
     url = f"/cancel/{cancel_token(app, 'erika@example.org')}"
     ask = client.get(url)
     assert ask.status_code == 200 and "wirklich absagen" in ask.get_data(as_text=True)
     assert registration(app, reg["id"]).status == "confirmed"  # a GET (a mail scanner) changes nothing
-    done = client.post(url, data={"csrf_token": csrf(ask.get_data(as_text=True))})
+    done = client.post(url, data={"csrf_token": csrf_of(ask.get_data(as_text=True))})
     assert done.status_code == 200 and "abgesagt" in done.get_data(as_text=True)
     assert registration(app, reg["id"]).status == "cancelled"
     assert client.get("/cancel/garbage-token-value").status_code == 400

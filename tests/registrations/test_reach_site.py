@@ -9,7 +9,8 @@ import icalendar
 import pytest
 import requests
 
-from tests.registrations.conftest import auth, change_event, make_event
+from tests.factories import auth
+from tests.registrations.conftest import change_event, make_event
 
 extruct = pytest.importorskip("extruct")
 

@@ -2,7 +2,7 @@ from services.events.models import OutboxMessage as EventsOutbox
 from services.events.models import db as events_db
 from services.events.seeds import seed_demo
 from shared import contract
-from tests.registrations.conftest import deliver, pools, sign_up
+from tests.factories import deliver, pools, sign_up
 
 
 def seed(events_live, app) -> dict:

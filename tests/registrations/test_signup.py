@@ -1,6 +1,6 @@
 from shared import contract
-from tests.registrations.conftest import (confirm_token, make_event, mails_to, outbox, pools, registration,
-                                          sign_up, signup_body)
+from tests.factories import confirm_token, mails_to, pools, registration, sign_up, signup_body
+from tests.registrations.conftest import make_event, outbox
 
 
 def test_sign_up_holds_a_seat_and_mails_a_confirm_link(client, app, events_live, token):

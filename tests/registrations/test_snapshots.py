@@ -5,8 +5,8 @@ from services.registrations import create_app
 from services.registrations.models import EventReplica, OutboxMessage, Registration, db
 from shared import contract
 from shared.embedded import free_port
-from tests.registrations.conftest import (change_event, deliver, latest_snapshot, make_event, outbox, pools,
-                                          sign_up, sign_up_and_confirm)
+from tests.factories import deliver, latest_snapshot, pools, sign_up
+from tests.registrations.conftest import change_event, make_event, outbox, sign_up_and_confirm
 
 
 def replica(app, event_id):
@@ -19,9 +19,9 @@ def replica(app, event_id):
 
 def test_snapshot_is_idempotent_and_older_never_overwrites_newer(client, app, events_live, token):
     event = make_event(events_live, app, token, deliver_snapshot=False)
-    first = latest_snapshot(events_live, event["id"])
+    first = latest_snapshot(events_live.app, event["id"])
     change_event(events_live, app, token, event["id"], body={"title": "Neuer Titel"}, deliver_snapshot=False)
-    second = latest_snapshot(events_live, event["id"])
+    second = latest_snapshot(events_live.app, event["id"])
     assert second["revision"] > first["revision"]
     assert deliver(app, second) is True
     assert deliver(app, second) is False  # the same message again: no second effect
@@ -140,7 +140,7 @@ def test_a_failing_transaction_leaves_neither_registration_nor_message(app, clie
 def test_snapshot_through_a_real_worker(app, events_live, token):
     """events publishes after its commit; our worker consumes from the real broker."""
     import time
-    from tests.conftest import start_celery_worker
+    from tests.servers import start_celery_worker
     with start_celery_worker(app.extensions["celery"], ["registrations"]):
         event = make_event(events_live, app, token, deliver_snapshot=False)
         deadline = time.monotonic() + 20

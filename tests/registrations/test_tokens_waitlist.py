@@ -7,8 +7,8 @@ from services.registrations.domain import lifecycle
 from services.registrations.models import Registration, db
 from shared import contract
 from shared.db import utcnow
-from tests.registrations.conftest import (SECRET, cancel_token, confirm_token, make_event, mails_to, outbox, pools,
-                                          registration, sign_up, sign_up_and_confirm)
+from tests.factories import cancel_token, confirm_token, mails_to, pools, registration, sign_up
+from tests.registrations.conftest import SECRET, make_event, outbox, sign_up_and_confirm
 
 
 def test_cancel_by_link_frees_the_seat(client, app, events_live, token):
@@ -119,7 +119,7 @@ def test_waitlist_is_promoted_in_order(client, app, events_live, token):
 
 
 def test_approval_mode(client, app, events_live, token, other_token):
-    from tests.registrations.conftest import auth
+    from tests.factories import auth
     event = make_event(events_live, app, token, registration={"approval": True, "capacity": 1})
     reg = sign_up_and_confirm(client, app, event["id"], "erika@example.org")
     assert reg["status"] == "pending_approval"
@@ -161,7 +161,7 @@ def test_links_are_purpose_bound(app):
 def test_expiry_runs_as_a_celery_task(client, app, events_live, token):
     import time
     from services.registrations.tasks import EXPIRE_HOLDS
-    from tests.conftest import start_celery_worker
+    from tests.servers import start_celery_worker
     event = make_event(events_live, app, token)
     reg_id = sign_up(client, event["id"]).json["id"]
     _age(app, reg_id, 1)

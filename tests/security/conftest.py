@@ -12,22 +12,18 @@ consuming worker would run them (the consumer functions themselves, no mocks).
 """
 from __future__ import annotations
 
-import copy
 import os
 import re
 import tempfile
-import time
-from email import message_from_bytes, policy
 from types import SimpleNamespace
 
 import hypothesis.configuration
 import pytest
 import redis as redis_lib
-from aiosmtpd.controller import Controller
 
-from shared import contract
-from shared.embedded import free_port
-from tests.conftest import clear_tables, migrate, serve_app
+from tests import factories
+from tests.factories import auth, workshop_body
+from tests.servers import Sink, clear_tables, engine_options, live, migrate, own_redis_database
 
 # hypothesis (and schemathesis) keep caches and examples in a directory: not in the work tree
 hypothesis.configuration.set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "civic-events-hypothesis"))
@@ -37,54 +33,13 @@ ORGANIZER_A = "Landeshauptstadt Kiel – Referat Kreative Stadt"
 ORGANIZER_B = "Friedrich-Ebert-Stiftung"
 
 
-def own_redis_db(url: str, index: int = 9) -> str:
-    """The same real Redis server, but a database index of this suite only."""
-    base, _, current = url.rpartition("/")
-    return f"{base}/{index if current != str(index) else index - 1}"
-
-
 @pytest.fixture(scope="session")
 def sec_redis_url(redis_url):
-    url = own_redis_db(redis_url)
-    client = redis_lib.Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
-    client.close()
-
-
-def engine_options(url: str) -> dict:
-    options = {"pool_pre_ping": True}
-    if url.startswith("sqlite"):
-        options["connect_args"] = {"timeout": 60}
-    return options
+    with own_redis_database(redis_url, 9) as url:
+        yield url
 
 
 # ---- a real SMTP server ------------------------------------------------------------------------
-class Sink:
-    """aiosmtpd handler that keeps every mail it accepts (envelope and parsed message)."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.mails: list[SimpleNamespace] = []
-        self.controller = None
-
-    async def handle_DATA(self, server, session, envelope):
-        raw = envelope.original_content or envelope.content
-        self.mails.append(SimpleNamespace(mail_from=envelope.mail_from, rcpt_tos=list(envelope.rcpt_tos), raw=raw,
-                                          msg=message_from_bytes(raw, policy=policy.default)))
-        return "250 2.0.0 OK"
-
-    def start(self):
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller:
-            self.controller.stop()
-            self.controller = None
-
-
 @pytest.fixture(scope="session")
 def smtp_sink():
     sink = Sink()
@@ -104,8 +59,7 @@ def events_live(databases, sec_redis_url, tmp_path_factory):
         "CELERY_BEAT_SCHEDULE_FILE": str(tmp_path_factory.mktemp("beat") / "events"),
     })
     migrate(app)
-    with serve_app(app) as server:
-        server.app = app
+    with live(app) as server:
         yield server
 
 
@@ -128,8 +82,7 @@ def reg_app(databases, sec_redis_url, events_live, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def reg_live(reg_app):
-    with serve_app(reg_app) as server:
-        server.app = reg_app
+    with live(reg_app) as server:
         yield server
 
 
@@ -178,7 +131,7 @@ class Stack:
             return SimpleNamespace(id=org.id, name=org.name, token=token, headers=auth(token))
 
     def create_event(self, org, publish=True, deliver=True, **overrides) -> dict:
-        response = self.events.post("/api/v1/events", json=event_body(**overrides), headers=org.headers)
+        response = self.events.post("/api/v1/events", json=workshop_body(**overrides), headers=org.headers)
         assert response.status_code == 201, response.json
         event = response.json
         if publish:
@@ -191,53 +144,26 @@ class Stack:
 
     def deliver_snapshot(self, event_id: int) -> None:
         """Hand the newest snapshot of an event to registrations, as its worker would."""
-        from services.events.models import OutboxMessage, db as events_db
-        from services.registrations.models import db
-        from services.registrations.tasks import consume_snapshot
-        with self.events_app.app_context():
-            rows = events_db.session.query(OutboxMessage).filter(
-                OutboxMessage.task_name == contract.EVENT_SNAPSHOT).all()
-            payloads = [copy.deepcopy(r.payload) for r in rows if r.payload.get("event_id") == event_id]
-            events_db.session.remove()
-        payload = max(payloads, key=lambda p: p["revision"])
-        with self.reg_app.app_context():
-            try:
-                consume_snapshot(payload)
-            finally:
-                db.session.remove()
+        factories.deliver(self.reg_app, factories.latest_snapshot(self.events_app, event_id))
 
     # -- registrations --
     def sign_up(self, event_id, **overrides):
-        body = {"name": "Erika Mustermann", "email": "erika@example.org", "consent": True}
-        body.update(overrides)
-        return self.reg.post(f"/api/v1/events/{event_id}/registrations", json=body)
+        return factories.sign_up(self.reg, event_id, **overrides)
 
     def outbox(self, task=None) -> list[tuple[str, dict]]:
-        from services.registrations.models import OutboxMessage, db
-        with self.reg_app.app_context():
-            rows = db.session.query(OutboxMessage).order_by(OutboxMessage.created_at).all()
-            out = [(r.task_name, copy.deepcopy(r.payload)) for r in rows]
-            db.session.remove()
-        return [(t, p) for t, p in out if task is None or t == task]
+        return [(t, p) for t, p in factories.registrations_outbox(self.reg_app) if task is None or t == task]
 
     def mails_to(self, email, kind=None) -> list[dict]:
-        return [p for _, p in self.outbox(contract.REGISTRATION_MAIL)
-                if p["registrant"]["email"] == email and (kind is None or p.get("kind") == kind)]
+        return factories.mails_to(self.reg_app, email, kind)
 
     def confirm_token(self, email) -> str:
-        return link_token(self.mails_to(email, "confirm_email")[-1]["links"]["confirm"])
+        return factories.confirm_token(self.reg_app, email)
 
     def cancel_token(self, email) -> str:
-        return link_token(self.mails_to(email)[-1]["links"]["cancel"])
+        return factories.cancel_token(self.reg_app, email)
 
     def registration(self, reg_id):
-        from services.registrations.models import Registration, db
-        with self.reg_app.app_context():
-            reg = db.session.get(Registration, reg_id)
-            if reg is not None:
-                db.session.expunge(reg)
-            db.session.remove()
-        return reg
+        return factories.registration(self.reg_app, reg_id)
 
     def registrations(self) -> list:
         from services.registrations.models import Registration, db
@@ -248,12 +174,7 @@ class Stack:
         return rows
 
     def pools(self, event_id):
-        from services.registrations.models import SeatPool, db
-        with self.reg_app.app_context():
-            rows = [(p.session_id, p.capacity, p.taken) for p in
-                    db.session.query(SeatPool).filter_by(event_id=event_id).order_by(SeatPool.session_id)]
-            db.session.remove()
-        return rows
+        return factories.pools(self.reg_app, event_id)
 
     # -- notifications --
     def relay_mails(self) -> list[int]:
@@ -281,12 +202,7 @@ class Stack:
         return rows
 
     def wait_for_mails(self, count: int, timeout: float = 10.0) -> list:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if len(self.sink.mails) >= count:
-                return list(self.sink.mails)
-            time.sleep(0.05)
-        raise AssertionError(f"expected {count} mail(s), got {len(self.sink.mails)}")
+        return self.sink.wait_for(count, timeout)
 
 
 @pytest.fixture()
@@ -307,47 +223,6 @@ def stack(events_live, reg_app, reg_live, notif_app, smtp_sink, sec_redis_url):
     for app, db in ((events_live.app, events_db), (reg_app, reg_db), (notif_app, notif_db)):
         with app.app_context():
             db.session.remove()
-
-
-# ---- plain helpers -----------------------------------------------------------------------------
-def auth(token):
-    return {"Authorization": f"Bearer {token}"}
-
-
-def event_body(**overrides):
-    body = {
-        "title": "Ideenschmiede Tiny Rathaus",
-        "summary": "Brainstorming im mobilen Rathaus",
-        "language": "de",
-        "timezone": "Europe/Berlin",
-        "starts_at": "2030-09-13T10:00:00",
-        "ends_at": "2030-09-13T16:00:00",
-        "format": "in_person",
-        "venue": {"name": "Stadtteilbücherei Dietrichsdorf", "street": "Langer Rehm 29",
-                  "postal_code": "24149", "city": "Kiel"},
-        "price": {"amount_cents": 0, "currency": "EUR"},
-        "contacts": [{"name": "Anne Czichowski", "email": "anne.czichowski@kiel.de", "phone": "0431/901-3086"}],
-        "registration": {"mode": "required", "closes_at": "2030-09-10T09:00:00", "capacity": 5,
-                         "waitlist": True, "max_companions": 2},
-    }
-    for key, value in overrides.items():
-        if key == "registration":
-            body["registration"] = {**body["registration"], **value}
-        else:
-            body[key] = value
-    return body
-
-
-def link_token(url: str) -> str:
-    return re.search(r"/(?:confirm|cancel)/([^/?#]+)", url).group(1)
-
-
-def csrf_of(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
-        re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
-        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
-    assert match, "the page has no CSRF token"
-    return match.group(1)
 
 
 # what must never reach a client: a Python stack trace, source file paths, exception reprs

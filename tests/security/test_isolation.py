@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.security.conftest import ORGANIZER_A, ORGANIZER_B, auth
+from tests.factories import auth
+from tests.security.conftest import ORGANIZER_A, ORGANIZER_B
 
 
 @pytest.fixture()
@@ -60,8 +61,8 @@ def test_series_of_another_organizer_cannot_be_joined(world):
     stack, a, b, *_ = world
     series = stack.events.post("/api/v1/series", json={"title": "Reihe von A"}, headers=a.headers)
     assert series.status_code == 201, series.json
-    from tests.security.conftest import event_body
-    joined = stack.events.post("/api/v1/events", json=event_body(series_id=series.json["id"]), headers=b.headers)
+    from tests.factories import workshop_body
+    joined = stack.events.post("/api/v1/events", json=workshop_body(series_id=series.json["id"]), headers=b.headers)
     assert joined.status_code == 422
     assert "series_id" in joined.json["errors"]
 

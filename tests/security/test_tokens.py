@@ -8,7 +8,8 @@ import time
 import pytest
 from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
 
-from tests.security.conftest import ORGANIZER_A, SECRET, csrf_of, leaks
+from tests.factories import csrf_of
+from tests.security.conftest import ORGANIZER_A, SECRET, leaks
 
 ALPHABET = string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_"
 

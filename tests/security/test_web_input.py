@@ -14,7 +14,8 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.security.conftest import ORGANIZER_A, csrf_of, event_body, leaks
+from tests.factories import csrf_of, workshop_body
+from tests.security.conftest import ORGANIZER_A, leaks
 
 SCRIPT = "<script>alert(1)</script>"
 SCRIPT_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -130,7 +131,7 @@ BIG = 300 * 1024  # MAX_CONTENT_LENGTH is 256 KiB
 def oversized_cases(stack, organizer, event_id):
     big_json = json.dumps({"name": "x" * BIG, "email": "big@example.org", "consent": True})
     return [
-        (stack.events, "POST", "/api/v1/events", organizer.headers, json.dumps(event_body(description="x" * BIG))),
+        (stack.events, "POST", "/api/v1/events", organizer.headers, json.dumps(workshop_body(description="x" * BIG))),
         (stack.events, "PATCH", f"/api/v1/events/{event_id}", organizer.headers,
          json.dumps({"description": "x" * BIG})),
         (stack.reg, "POST", f"/api/v1/events/{event_id}/registrations", {}, big_json),
@@ -243,8 +244,8 @@ def test_nul_bytes_and_lone_surrogates_are_refused_before_the_database(event):
         (stack.reg, "POST", signup, {}, {"name": "Erika", "email": "nul2@example.org", "consent": True,
                                          "answers": {"k\u0000": "v"}}),
         (stack.reg, "POST", "/api/v1/registrations/confirm", {}, {"token": "abc\u0000defghijkl"}),
-        (stack.events, "POST", "/api/v1/events", organizer.headers, event_body(title="Work\u0000shop")),
-        (stack.events, "POST", "/api/v1/events", organizer.headers, event_body(title="Work\udc00shop")),
+        (stack.events, "POST", "/api/v1/events", organizer.headers, workshop_body(title="Work\u0000shop")),
+        (stack.events, "POST", "/api/v1/events", organizer.headers, workshop_body(title="Work\udc00shop")),
         (stack.events, "PATCH", f"/api/v1/events/{eid}", organizer.headers, {"summary": "a\u0000b"}),
         (stack.events, "POST", "/api/v1/series", organizer.headers, {"title": "Reihe\u0000"}),
         (stack.events, "GET", "/api/v1/events?q=a%00b", {}, None),
@@ -348,8 +349,9 @@ def test_line_breaks_in_event_fields_never_become_mail_or_calendar_lines(stack):
     # the organizer's name (set by whoever runs create-organizer) reaches calendar parameters
     organizer = stack.organizer("Evil Org\r\nATTENDEE:mailto:evil@example.org\r\nX-Injected: yes")
     title = "Workshop\r\nBcc: evil@example.org\r\nX-Injected: yes"
-    body = event_body(title=title, summary="Kurz\r\nBEGIN:VALARM\r\nACTION:EMAIL\r\nATTENDEE:mailto:evil@example.org",
-                      contacts=[{"name": "Anne\r\nBcc: evil@example.org", "email": "anne.czichowski@kiel.de"}])
+    body = workshop_body(title=title,
+                         summary="Kurz\r\nBEGIN:VALARM\r\nACTION:EMAIL\r\nATTENDEE:mailto:evil@example.org",
+                         contacts=[{"name": "Anne\r\nBcc: evil@example.org", "email": "anne.czichowski@kiel.de"}])
     response = stack.events.post("/api/v1/events", json=body, headers=organizer.headers)
     if response.status_code == 422:
         return  # refused outright: nothing to neutralise
@@ -421,7 +423,7 @@ def test_sql_looking_input_is_stored_as_text(event):
     assert erased.status_code in (404, 422)
     assert len(stack.registrations()) == len(names)
     # an event whose texts look like SQL is stored as written
-    response = stack.events.post("/api/v1/events", json=event_body(title=SQL, description="1; DELETE FROM events"),
+    response = stack.events.post("/api/v1/events", json=workshop_body(title=SQL, description="1; DELETE FROM events"),
                                  headers=organizer.headers)
     assert response.status_code == 201
     assert stack.events.get(f"/api/v1/events/{response.json['id']}", headers=organizer.headers).json["title"] == SQL

@@ -5,7 +5,7 @@ from werkzeug.exceptions import HTTPException
 
 from shared.auth import Organizer, RemoteOrganizerVerifier, bearer_token, constant_time_equal, hash_token
 from shared.embedded import free_port
-from tests.conftest import serve_app
+from tests.servers import serve_app
 
 
 def sibling(events_url):

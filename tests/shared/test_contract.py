@@ -92,7 +92,7 @@ def test_mail_messages():
 def test_snapshot_from_the_events_service_fits_the_contract(app, client, organizer_token):
     from services.events.models import Event, db
     from services.events import domain
-    from tests.events.conftest import create_event
+    from tests.factories import create_event
     created = create_event(client, organizer_token, publish=True)
     with app.app_context():
         event = db.session.get(Event, created["id"])

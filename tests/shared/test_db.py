@@ -7,7 +7,7 @@ from sqlalchemy import func, literal, select, text
 
 from services.events.models import db
 from shared.db import UTCDateTime, utcnow
-from tests.events.conftest import create_event
+from tests.factories import create_event
 
 
 def test_utcnow_is_aware():

@@ -14,8 +14,8 @@ from shared import contract
 from shared.db import utcnow
 from shared.logging import current_request_id
 from shared.outbox import BACKLOG_PATIENCE, Inbox
-from tests.conftest import start_celery_worker
-from tests.events.conftest import auth, create_event, event_body, outbox_rows
+from tests.factories import auth, create_event, event_body, outbox_rows, wait_until
+from tests.servers import start_celery_worker
 
 
 def queued(server, queue):
@@ -60,14 +60,8 @@ def relay(app):
             db.session.remove()
 
 
-def wait_for(predicate, timeout=30.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not reached in time")
+def wait_for(predicate):
+    return wait_until(predicate, timeout=30.0, interval=0.1)
 
 
 @pytest.fixture()

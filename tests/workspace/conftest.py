@@ -47,7 +47,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import serve_app
+from tests.servers import serve_app
 from tests.stack import SERVICES, Stack
 
 SERVICE_SECRET = "workspace-test-service-secret-0123456789abcdef"
