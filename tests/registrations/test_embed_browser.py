@@ -42,7 +42,7 @@ def host_site(html: str):
 
 @pytest.mark.browser
 def test_a_citizen_signs_up_inside_the_frame_of_an_allowed_site(app, events_live, token, smtp, notifications):  # noqa: F811
-    from tests.conftest import serve_app
+    from tests.servers import serve_app
     event = make_event(events_live, app, token, title="Ideenschmiede Tiny Rathaus")
     with serve_app(app) as server:
         old_url = app.config["REGISTRATIONS_URL"]
