@@ -112,9 +112,11 @@ def outbox_rows(events_app, event_id=None) -> list:
 
 
 # ---- events → registrations ----------------------------------------------------------------
-def latest_snapshot(events_app, event_id: int) -> dict:
-    """The newest snapshot message of an event in the events outbox."""
+def latest_snapshot(events, event_id: int) -> dict:
+    """The newest snapshot message of an event in the events outbox (`events`: the events app,
+    or the live server of one)."""
     from services.events.models import OutboxMessage, db
+    events_app = getattr(events, "app", events)
     with events_app.app_context():
         rows = db.session.query(OutboxMessage).filter(OutboxMessage.task_name == contract.EVENT_SNAPSHOT).all()
         payloads = [copy.deepcopy(r.payload) for r in rows if r.payload.get("event_id") == event_id]
