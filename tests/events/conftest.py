@@ -5,6 +5,8 @@ from services.events import create_app
 from services.events.cli import create_organizer
 from services.events.models import db
 from shared.embedded import free_port, start_redis
+# the shared helpers stay importable from here too, for tests written before tests/factories.py
+from tests.factories import auth, create_event, event_body, outbox_rows  # noqa: F401
 from tests.servers import emptied, migrate, own_redis_database
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from services.events.demo_members import DEMO_ORGANIZER, DEMO_OWNER_EMAIL
 from services.events.models import Member, db
-from tests.events.conftest import auth
+from tests.factories import auth
 
 
 def _members(app) -> list[tuple[str, str, str]]:

@@ -10,7 +10,8 @@ import pytest
 
 from shared.contract import SCHEMA_VERSION
 from shared.embedded import free_port
-from tests.factories import wait_until
+# auth stays importable from here too, for tests written before tests/factories.py
+from tests.factories import auth, wait_until  # noqa: F401
 from tests.servers import Sink, emptied, live, migrate, redis_for_tests, start_celery_worker
 
 

@@ -13,9 +13,9 @@ from services.events.cli import create_organizer
 from services.events.models import db as events_db
 from services.registrations.models import db
 from tests import a11y
-from tests.conftest import clear_tables, serve_app
-from tests.registrations.conftest import (cancel_token, confirm_token, kiel_sessions, make_event, sign_up)
+from tests.registrations.conftest import cancel_token, confirm_token, kiel_sessions, make_event, sign_up
 from tests.registrations.test_embed import allow
+from tests.servers import clear_tables, serve_app
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ import pytest
 from services.registrations import formguard
 from services.registrations.config import service_defaults
 from shared import contract
-from tests.registrations.conftest import make_event, mails_to, outbox, pools, sign_up
-from tests.registrations.test_pages import csrf
+from tests.factories import csrf_of as csrf
+from tests.registrations.conftest import mails_to, make_event, outbox, pools, sign_up
 
 CITY_HALL = {"REMOTE_ADDR": "10.20.30.40"}
 

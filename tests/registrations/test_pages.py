@@ -1,4 +1,6 @@
 from tests.factories import confirm_token, csrf_of, mails_to, pools, registration
+
+csrf = csrf_of  # the name other test modules imported from here
 from tests.registrations.conftest import kiel_sessions, make_event
 
 

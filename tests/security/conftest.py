@@ -23,6 +23,9 @@ import redis as redis_lib
 
 from tests import factories
 from tests.factories import auth, workshop_body
+# the shared helpers stay importable from here too, for tests written before tests/factories.py
+from tests.factories import csrf_of, link_token  # noqa: F401
+from tests.factories import workshop_body as event_body  # noqa: F401
 from tests.servers import Sink, clear_tables, engine_options, live, migrate, own_redis_database
 
 # hypothesis (and schemathesis) keep caches and examples in a directory: not in the work tree
