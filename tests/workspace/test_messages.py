@@ -47,7 +47,7 @@ def test_a_message_reaches_its_audience_and_the_log_shows_each_mail(workspace, o
     listed = page[page.index('id="mailings"'):page.index('id="log"')]
     assert "Warteliste: Neuigkeiten" in listed and "Nur die Warteliste" in listed
     assert listed.count("Warteliste: Neuigkeiten") == 2  # the subject and the log link's hidden name; once sent
-    everything = owner.get(f"/events/{event['id']}/messages/log").get_data(as_text=True)
+    everything = owner.get(f"/events/{event['id']}/messages/log?opened={int(time.time())}").get_data(as_text=True)
     assert erika in everything  # her confirmation mails are in the event's log
 
 
@@ -65,3 +65,26 @@ def test_the_form_names_the_field_and_keeps_the_input(workspace, org, owner):
     assert 'value="session"' not in empty.get_data(as_text=True)
     no_session, _ = send(owner, event["id"], audience="session")
     assert no_session.status_code == 422 and 'id="audience-error"' in no_session.get_data(as_text=True)
+
+
+def test_the_log_refreshes_only_on_change_and_stops_when_done(workspace, org, owner):
+    event = published_event(workspace, org)
+    erika = email("erika")
+    sign_up(workspace, event["id"], "Erika Mustermann", erika)
+    workspace.mailbox.wait_for(erika, r"ist bestätigt")
+    url = f"/events/{event['id']}/messages/log"
+    page = owner.get(f"{url}?opened={int(time.time())}")
+    assert page.status_code == 200 and erika in page.get_data(as_text=True)
+    seen = re.search(r'id="log-seen" name="seen" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    deadline = time.monotonic() + 30
+    while True:  # until both of her mails went out: the fingerprint settles
+        again = owner.get(f"{url}?opened={int(time.time())}&seen={seen}")
+        if again.status_code == 204 or time.monotonic() > deadline:
+            break
+        seen = re.search(r'id="log-seen" name="seen" value="([^"]+)"', again.get_data(as_text=True)).group(1)
+        time.sleep(0.5)
+    assert again.status_code == 204  # unchanged: nothing to swap
+    done = owner.get(f"{url}?opened={int(time.time()) - 200}&seen={seen}")
+    assert done.status_code == 286 and done.headers["HX-Reswap"] == "none"  # all sent: polling ends
+    stale = workspace.client().get(f"{url}?opened={int(time.time()) - 3601}")
+    assert stale.status_code == 286 and stale.get_data() == b""  # an old page: not even signed in needed

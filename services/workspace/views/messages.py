@@ -8,7 +8,10 @@ audience; it queues one mail per person for notifications, whose log shows each 
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import hashlib
+import time
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from ..auth import member_required
 from ..clients.base import ApiError
@@ -39,8 +42,22 @@ DELIVERY = {"queued": L("wird gesendet", "being sent"), "sent": L("zugestellt", 
             "failed": L("fehlgeschlagen", "failed")}
 
 
+# the log page refreshes itself at most this long after it was loaded (see registrations.POLL_SECONDS)
+POLL_SECONDS = 3600
+
+
 def _log(event_id: int, mailing_id: str | None) -> list[dict]:
     return NotificationsClient().messages(event_id=event_id, mailing_id=mailing_id, limit=500)
+
+
+def log_fingerprint(log: list[dict]) -> str:
+    """The same in every worker process (hash() of a str is not)."""
+    return hashlib.sha256(repr([(m["id"], m["status"], m["attempts"]) for m in log]).encode()).hexdigest()[:16]
+
+
+def stop_polling() -> Response:
+    """htmx: 286 ends the polling, HX-Reswap none keeps what the page shows."""
+    return Response(status=286, headers={"HX-Reswap": "none"})
 
 
 @bp.route("/events/<int:event_id>/messages", methods=["GET", "POST"])
@@ -61,16 +78,35 @@ def index(event_id: int):
             api_errors_to_form(form, error)
     mailings = or_empty(lambda: RegistrationsClient().mailings(event_id), [])
     selected = request.args.get("mailing") or None
+    log = _log(event_id, selected)
     return render_template("messages/index.html", event=event, form=form, mailings=mailings, selected=selected,
-                           log=_log(event_id, selected), **_labels(event)), 422 if form.errors else 200
+                           log=log, log_fingerprint=log_fingerprint(log), opened=int(time.time()),
+                           **_labels(event)), 422 if form.errors else 200
 
 
 @bp.get("/events/<int:event_id>/messages/log")
-@member_required
 def log(event_id: int):
+    opened = request.args.get("opened", type=int)
+    if opened is None or not 0 <= time.time() - opened <= POLL_SECONDS:
+        return stop_polling()  # no service asked: an open tab does not keep the session alive
+    return _log_fragment(event_id, opened)
+
+
+# the copies of a message just sent reach notifications a moment after the page showed the log
+SETTLING_SECONDS = 120
+
+
+@member_required
+def _log_fragment(event_id: int, opened: int):
     event = own_event(event_id)
     selected = request.args.get("mailing") or None
-    return render_template("messages/_log.html", event=event, selected=selected, log=_log(event_id, selected),
+    log = _log(event_id, selected)
+    now = log_fingerprint(log)
+    if request.args.get("seen") == now:
+        # nothing changed: no swap; once no mail is on its way any more, no further polls either
+        settled = time.time() - opened > SETTLING_SECONDS and not any(m["status"] == "queued" for m in log)
+        return stop_polling() if settled else Response(status=204)
+    return render_template("messages/_log.html", event=event, selected=selected, log=log, log_fingerprint=now,
                            **_labels(event))
 
 
