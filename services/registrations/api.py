@@ -154,7 +154,7 @@ def csv_response(row: EventReplica, regs: list[Registration]) -> Response:
     # semicolons and a BOM: what Excel in a German locale opens as columns with umlauts intact
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["id", "status", "name", "email", "companions", "sessions", "created_at", "confirmed_at",
-                     "checked_in_at", "mail_failed"] + [q["label"] for q in questions])
+                     "checked_in_at", "checked_in_by", "mail_failed"] + [q["label"] for q in questions])
     for reg in regs:
         writer.writerow([_cell(v) for v in (
             reg.id, reg.status, reg.name, reg.email, reg.companions,
@@ -162,6 +162,7 @@ def csv_response(row: EventReplica, regs: list[Registration]) -> Response:
             reg.created_at.isoformat() if reg.created_at else None,
             reg.confirmed_at.isoformat() if reg.confirmed_at else None,
             reg.checked_in_at.isoformat() if reg.checked_in_at else None,
+            (reg.checked_in_by or {}).get("name"),
             reg.mail_error if reg.mail_failed_at else None,
         )] + [_cell((reg.answers or {}).get(q["key"])) for q in questions])
     response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")

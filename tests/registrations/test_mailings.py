@@ -49,7 +49,8 @@ def test_bad_input_names_the_field_and_queues_nothing(client, app, events_live, 
     event = make_event(events_live, app, token)
     other = make_event(events_live, app, token, sessions=kiel_sessions(), ends_at="2030-09-14T16:00:00")
     foreign_session = other["sessions"][0]["id"]
-    checks = [({"audience": "everyone"}, "audience"), ({"subject": "  "}, "subject"), ({"subject": "a\nBcc: x"}, "subject"),
+    checks = [({"audience": "everyone"}, "audience"), ({"subject": "  "}, "subject"),
+              ({"subject": "a\nBcc: x"}, "subject"),
               ({"body": ""}, "body"), ({"audience": "session", "session_id": foreign_session}, "session_id"),
               ({"audience": "confirmed", "session_id": foreign_session}, "session_id"),
               ({"audience": "all"}, "audience")]  # nobody signed up yet

@@ -1,5 +1,8 @@
 """Organizer API of the workspace's registrations page: filters, cancel by the organizer,
 promotion from the waiting list, the page's counts; another organizer's → 404."""
+import csv
+import io
+
 from shared import contract
 from tests.factories import auth, mails_to, pools, registration, sign_up
 from tests.registrations.conftest import kiel_sessions, make_event, outbox, sign_up_and_confirm
@@ -136,6 +139,9 @@ def test_a_members_decisions_record_who_acted(client, app, events_live, token):
     assert registration(app, b["id"]).decided_by == anne_ref
     assert registration(app, c["id"]).cancelled_by == anne_ref
     # the waiting list moved up into the freed seats; the one promoted by hand names Anne
+    exported = client.get(f"/api/v1/events/{event['id']}/registrations", headers={**auth(anne), "Accept": "text/csv"})
+    header, *rows = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig")), delimiter=";"))
+    assert [r[header.index("checked_in_by")] for r in rows if r[3] == "a@example.org"] == ["Anne Beispiel"]
     shown = client.get(f"/api/v1/registrations/{a['id']}", headers=auth(anne)).json
     assert shown["checked_in_by"] == anne_ref and shown["email"] == "a@example.org"
     sent = client.post(f"/api/v1/events/{event['id']}/mailings", headers=auth(anne),

@@ -12,8 +12,8 @@ from tests.workspace.registrants import email, published_event, sign_up
 def send(client, event_id: int, **fields):
     form = client.get(f"/events/{event_id}/messages")
     assert form.status_code == 200
-    data = {"csrf_token": csrf_token(form.data),
-            "send_key": re.search(r'name="send_key" type="hidden" value="([^"]+)"', form.get_data(as_text=True)).group(1),
+    send_key = re.search(r'name="send_key" type="hidden" value="([^"]+)"', form.get_data(as_text=True)).group(1)
+    data = {"csrf_token": csrf_token(form.data), "send_key": send_key,
             "audience": "all", "subject": "Bitte Laptop mitbringen", "body": "Liebe Teilnehmende,\n\nbis bald!"}
     data.update(fields)
     return client.post(f"/events/{event_id}/messages", data=data), data

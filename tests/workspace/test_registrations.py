@@ -90,7 +90,8 @@ def test_check_in_approve_and_reject_record_the_member(workspace, org, owner):
     # a decision that does not fit the status says so and changes nothing
     again = post_action(owner, html, f"{base}/{people[max_]['id']}/check-in")
     assert again.status_code == 303
-    assert "Nur bestätigte Anmeldungen können eingecheckt werden." in owner.get(base + "?lang=de").get_data(as_text=True)
+    refused = owner.get(base + "?lang=de").get_data(as_text=True)
+    assert "Nur bestätigte Anmeldungen können eingecheckt werden." in refused
 
 
 def test_cancel_with_a_note_and_promote_beyond_capacity(workspace, org, owner):
@@ -134,9 +135,10 @@ def test_another_organizers_member_reaches_none_of_it(workspace, org, owner):
     other = workspace.organizer()
     stranger = workspace.sign_in(workspace.client(), workspace.add_member(other))
     base = f"/events/{event['id']}/registrations"
-    for path in (base, f"{base}/counts?opened={int(time.time())}", f"{base}/rows", f"/events/{event['id']}/registrations.csv",
+    now = int(time.time())
+    for path in (base, f"{base}/counts?opened={now}", f"{base}/rows", f"/events/{event['id']}/registrations.csv",
                  f"{base}/{reg_id}/cancel", f"{base}/{reg_id}/promote", f"/events/{event['id']}/messages",
-                 f"/events/{event['id']}/messages/log?opened={int(time.time())}"):
+                 f"/events/{event['id']}/messages/log?opened={now}"):
         answer = stranger.get(path)
         assert answer.status_code == 404, path
         assert "Erika" not in answer.get_data(as_text=True)
