@@ -66,6 +66,23 @@ def horizontal_overflow(page) -> tuple[int, int]:
     return page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
 
 
+def too_wide_elements(page, limit: int = 4) -> list[str]:
+    """The innermost elements reaching past the right edge: what a failure message should name."""
+    return page.evaluate("""(limit) => {
+        const width = document.documentElement.clientWidth, out = [];
+        for (const el of document.body.querySelectorAll('*')) {
+            const box = el.getBoundingClientRect();
+            if (box.right > width + 1 && ![...el.children].some(c => c.getBoundingClientRect().right > width + 1)) {
+                out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                         (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') +
+                         ' (' + Math.round(box.right) + 'px)');
+                if (out.length >= limit) break;
+            }
+        }
+        return out;
+    }""", limit)
+
+
 def screenshot(page, name: str) -> Path:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTEFACTS / f"{name}.png"
@@ -93,6 +110,16 @@ def focus_is_visible(page) -> bool:
         const style = getComputedStyle(el);
         return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
     }""")
+
+
+def tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab until `selector` has the focus, which must be visible on the way in."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            assert focus_is_visible(page), f"focus on {selector} is not visible"
+            return
+    raise AssertionError(f"{selector} not reached by Tab")
 
 
 def record(area: str, pages: list[dict]) -> None:

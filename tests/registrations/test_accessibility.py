@@ -155,28 +155,19 @@ def test_axe_finds_no_wcag_violation_on_any_public_page_the_embed_or_the_mails(s
     a11y.record("public", checked)
 
 
-def _tab_to(page, selector: str, limit: int = 60) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
-            assert a11y.focus_is_visible(page), f"focus on {selector} is not visible"
-            return
-    raise AssertionError(f"{selector} not reached by Tab")
-
-
 def test_keyboard_only_sign_up_with_announced_errors(site):
     with a11y.chromium() as browser:
         page = browser.new_page()
         page.goto(site["url"] + f"/events/{site['main']['id']}")
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.className") == "skip" and a11y.focus_is_visible(page)
-        _tab_to(page, "#name")
+        a11y.tab_to(page, "#name")
         page.keyboard.type("Erika Mustermann")
-        _tab_to(page, "#email")
+        a11y.tab_to(page, "#email")
         page.keyboard.type("erika.example.org")
-        _tab_to(page, "#consent")
+        a11y.tab_to(page, "#consent")
         page.keyboard.press("Space")
-        _tab_to(page, "form button[type=submit]")
+        a11y.tab_to(page, "form button[type=submit]")
         page.keyboard.press("Enter")
         page.locator("#form-notice").wait_for()
         # the error summary is announced (role=alert) and has the focus; its links lead to the fields
@@ -185,15 +176,15 @@ def test_keyboard_only_sign_up_with_announced_errors(site):
         summary = page.locator("#form-notice a").all_inner_texts()
         assert summary == ["E-Mail-Adresse: Bitte geben Sie eine gültige E-Mail-Adresse an."], summary
         assert page.get_by_label("E-Mail-Adresse").get_attribute("aria-describedby") == "email-error"
-        _tab_to(page, 'a[href="#email"]')
+        a11y.tab_to(page, 'a[href="#email"]')
         page.keyboard.press("Enter")
         page.wait_for_function("() => location.hash === '#email'")
-        _tab_to(page, "#email")
+        a11y.tab_to(page, "#email")
         page.keyboard.press("Control+A")
         page.keyboard.type("erika@example.org")
-        _tab_to(page, "#answer_amt")
+        a11y.tab_to(page, "#answer_amt")
         page.keyboard.type("Stadtplanungsamt")
-        _tab_to(page, "form button[type=submit]")
+        a11y.tab_to(page, "form button[type=submit]")
         page.keyboard.press("Enter")
         page.get_by_role("heading", name="Bitte bestätigen Sie Ihre E-Mail-Adresse").wait_for()
         a11y.screenshot(page, "keyboard-sign-up-done")
@@ -211,7 +202,8 @@ def test_pages_reflow_at_320_px_and_200_percent_zoom(site):
                 name = re.sub(r"[^a-z0-9]+", "-", entry["path"].lower()).strip("-") or "index"
                 a11y.screenshot(page, f"{label}-{name}")
                 if scroll_width > client_width:
-                    too_wide.append(f"{label} {entry['path']}: {scroll_width} > {client_width}")
+                    too_wide.append(f"{label} {entry['path']}: {scroll_width} > {client_width}: "
+                                    f"{a11y.too_wide_elements(page)}")
             page.context.close()
     assert not too_wide, "horizontal scrolling:\n" + "\n".join(too_wide)
 

@@ -8,9 +8,11 @@ GET, POST /import                              imports.py
 /events/<id>/registrations                     registrations.py
 /events/<id>/messages                          messages.py
 /members · /tokens (owners)                    members.py
+GET, POST /embedding                           embedding.py (snippet to copy, allowed websites)
 """
 from __future__ import annotations
 
-from . import auth, dashboard, events, imports, members, messages, oidc, registrations
+from . import auth, dashboard, embedding, events, imports, members, messages, oidc, registrations
 
-BLUEPRINTS = (auth.bp, oidc.bp, dashboard.bp, events.bp, imports.bp, registrations.bp, messages.bp, members.bp)
+BLUEPRINTS = (auth.bp, oidc.bp, dashboard.bp, events.bp, imports.bp, registrations.bp, messages.bp, members.bp,
+              embedding.bp)
