@@ -13,7 +13,7 @@ def test_owner_copies_the_snippet_and_sets_the_allowed_websites(workspace, org, 
     page = owner.get("/embedding")
     assert page.status_code == 200
     text = html.unescape(page.get_data(as_text=True))
-    public = workspace.app.config["REGISTRATIONS_URL"].rstrip("/")
+    public = (workspace.app.config.get("REGISTRATIONS_PUBLIC_URL") or workspace.app.config["REGISTRATIONS_URL"]).rstrip("/")
     assert f'<script src="{public}/embed.js" defer></script>' in text
     assert f'<div data-civic-event="{event["id"]}"><a href="{public}/events/{event["id"]}">' in text
 

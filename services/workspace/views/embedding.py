@@ -19,7 +19,8 @@ bp = Blueprint("embedding", __name__)
 
 
 def _page(form: EmbedOriginsForm, origins: list[str], status: int = 200):
-    public = current_app.config["REGISTRATIONS_URL"].rstrip("/")
+    # the address people's browsers reach (REGISTRATIONS_URL may be the one inside the cluster)
+    public = (current_app.config.get("REGISTRATIONS_PUBLIC_URL") or current_app.config["REGISTRATIONS_URL"]).rstrip("/")
     events = [e for e in EventsClient().my_events() if e["status"] == "published"]
     events.sort(key=lambda e: e["starts_at"])
     return render_template("embedding/index.html", form=form, origins=origins, events=events, public=public,
