@@ -2,8 +2,9 @@
 
 The form carries a signed note of when it was first shown; it travels along when the form is
 shown again with errors, so a person correcting a field is never asked to wait. A post sooner
-than SIGNUP_MIN_FILL_SECONDS after it (or without a valid note) gets the form back to send
-again — nothing is stored and no mail goes out.
+than SIGNUP_MIN_FILL_SECONDS after it, without a valid note, or with one older than the form's
+CSRF token (a bot re-using one form) gets the form back to send again — nothing is stored and
+no mail goes out.
 """
 from __future__ import annotations
 
@@ -31,9 +32,15 @@ def started_at(token: str | None) -> float | None:
     return float(value["t"]) if isinstance(value, dict) and isinstance(value.get("t"), int) else None
 
 
+def _max_age() -> float:
+    # a note older than the form's CSRF token is one a bot keeps re-using
+    return float(current_app.config.get("WTF_CSRF_TIME_LIMIT") or 4 * 3600)
+
+
 def keep_or_start(token: str | None) -> str:
     """The note to show the form with again: the posted one if it is valid, else a new one."""
-    return token if started_at(token) is not None else started_token()
+    started = started_at(token)
+    return token if started is not None and time.time() - started <= _max_age() else started_token()
 
 
 def filled_too_fast(token: str | None) -> bool:
@@ -43,4 +50,5 @@ def filled_too_fast(token: str | None) -> bool:
     started = started_at(token)
     if started is None:
         return True
-    return time.time() - started < minimum
+    age = time.time() - started
+    return age < minimum or age > _max_age()

@@ -78,6 +78,8 @@ def test_the_form_sent_at_once_after_loading_is_shown_again(client, default_limi
     assert mails_to(default_limits, "erika@example.org") == []
     with default_limits.test_request_context():
         opened_a_minute_ago = formguard.started_token(started_at=formguard.time.time() - 60)
+        kept_for_days = formguard.started_token(started_at=formguard.time.time() - 3 * 24 * 3600)
+    assert post_form(client, url, kept_for_days).status_code == 422  # a bot re-using one old form
     taken_time = post_form(client, url, opened_a_minute_ago)
     assert taken_time.status_code == 302
     assert pools(default_limits, event["id"]) == [(0, 5, 1)]
