@@ -123,6 +123,9 @@ def mails() -> list[dict]:
                    "registrant_email": "erika@example.org", "status": "confirmed", "companions": 0,
                    "chosen_sessions": [], "answers": [], "availability": {}, "waitlist_enabled": True}
         out.append((f"mail contact.new_registration ({lang})", render("contact.new_registration", lang, contact).html))
+        member = {"event": {"title": "Landeshauptstadt Kiel"}, "member_name": "Anne Czichowski",
+                  "organizer_name": "Landeshauptstadt Kiel", "links": links, "expires_minutes": 15}
+        out.append((f"mail member.sign_in_link ({lang})", render("member.sign_in_link", lang, member).html))
     return out
 
 

@@ -16,7 +16,6 @@ pytestmark = pytest.mark.browser
 
 WORKSPACE_PAGES = [  # (path pattern, German and English name); signed in as an owner
     ("/", "Arbeitsbereich: Übersicht", "Workspace: dashboard"),
-    ("/?lang=en", "Arbeitsbereich: Übersicht (englisch)", "Workspace: dashboard (English)"),
     ("/events/new", "Arbeitsbereich: neue Veranstaltung", "Workspace: new event"),
     ("/events/{event}", "Arbeitsbereich: Veranstaltung bearbeiten", "Workspace: event editor"),
     ("/events/{event}/history", "Arbeitsbereich: Änderungsverlauf", "Workspace: change history"),
@@ -30,6 +29,8 @@ WORKSPACE_PAGES = [  # (path pattern, German and English name); signed in as an 
     ("/tokens", "Arbeitsbereich: API-Schlüssel", "Workspace: API tokens"),
     ("/embedding", "Arbeitsbereich: auf der eigenen Website einbinden", "Workspace: embed on your website"),
     ("/no-such-page", "Arbeitsbereich: Fehlerseite (nicht gefunden)", "Workspace: error page (not found)"),
+    # last: the language chosen is remembered for the session
+    ("/?lang=en", "Arbeitsbereich: Übersicht (englisch)", "Workspace: dashboard (English)"),
 ]
 SIGNED_OUT_PAGES = [
     ("/sign-in", "Arbeitsbereich: Anmeldung", "Workspace: sign-in"),
@@ -71,6 +72,7 @@ def test_every_workspace_page_passes_axe_reflows_and_stays_on_its_host(workspace
     pages = [(p, signed_out) for p in SIGNED_OUT_PAGES]
     signed_in = chromium.new_context(locale="de-DE").new_page()
     sign_in_page(signed_in, workspace, seeded["org"].owner_email)
+    state = signed_in.context.storage_state()  # before any page switches the session's language
     pages += [(p, signed_in) for p in WORKSPACE_PAGES]
     seen: list[str] = []
     for page in (signed_out, signed_in):
@@ -91,7 +93,6 @@ def test_every_workspace_page_passes_axe_reflows_and_stays_on_its_host(workspace
                     "en": "Workspace: form with errors",
                     "violations": sorted({v["id"] for v in found["/events/new (POST)"]})})
 
-    state = signed_in.context.storage_state()
     for label, options in (("320px", {"viewport": {"width": 320, "height": 640}}),
                            ("zoom200", {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2})):
         for (pattern, _, _), original in pages:
