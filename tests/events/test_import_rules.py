@@ -285,3 +285,30 @@ def test_a_lone_time_range_is_the_time_of_a_date_without_one():
     lines = prepare("In der Zeit von 10 - 16 Uhr können sich Interessierte über das Archiv informieren.\n"
                     "Die Bücherei ist montags von 15 bis 18 Uhr geöffnet.\n", date(2018, 2, 25))
     assert schedule.lone_time_range(lines)[:2] == (time(10), time(16))
+
+
+def test_several_dates_each_with_its_time_are_sessions():
+    lines = prepare("Rundgänge am Donnerstag, 9. September, um 19 Uhr und am Samstag, 25. September, um 16 Uhr.",
+                    date(2021, 9, 1))
+    assert [at for at, _ in schedule.dates_with_their_times(lines)] == [datetime(2021, 9, 9, 19),
+                                                                        datetime(2021, 9, 25, 16)]
+
+
+def test_a_date_after_bis_is_no_start():
+    found = parse_text("Die Ausstellung ist bis zum 10. März zu sehen. Die Beratung beginnt am 2. März im Stadthaus.",
+                       date(2010, 2, 20))
+    assert found.value("starts_at") == date(2010, 3, 2)
+
+
+def test_immer_um_is_the_time_of_each_date():
+    lines = prepare("Online-Seminare am Mittwochabend jeder Juni-Woche immer um 19.30 Uhr.", KIEL)
+    assert schedule.each_time(lines)[0].start == time(19, 30)
+
+
+def test_of_two_places_the_one_with_its_street():
+    assert rules.venue_phrase("Nach der Auftaktveranstaltung in der Aula am Berliner Ring steht am Mittwoch ab 19 Uhr "
+                              "ein Workshop im Ratssaal (Rathausplatz 2) an.") == "Ratssaal"
+
+
+def test_a_phone_number_with_an_en_dash():
+    assert contacts.phones_in("telefonisch unter 0385 – 591 8110 buchen") == ["0385 - 591 8110"]

@@ -49,7 +49,7 @@ def phones_in(line: str) -> list[str]:
     """Numbers only where the line says it is a phone (a fax is no contact)."""
     if not PHONE_CUE.search(line) or (FAX.search(line) and not re.search(r"\b(tel|telefon|phone)\b", line, re.I)):
         return []
-    text = re.split(r"\bfax\b", line, flags=re.I)[0]
+    text = re.split(r"\bfax\b", line, flags=re.I)[0].replace("–", "-").replace("—", "-")
     found = []
     for match in phonenumbers.PhoneNumberMatcher(text, "DE"):
         raw = " ".join(match.raw_string.split())

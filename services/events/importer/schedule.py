@@ -92,6 +92,8 @@ def first_event_date(lines, as_of: date) -> When | None:
                 or rules.is_deadline_line(line.text):
             continue
         for hit in line.scan.dates:
+            if hit.end is None and UNTIL.search(line.text[max(0, hit.span[0] - 20):hit.span[0]]):
+                continue  # "ist bis zum 10. März zu sehen": an end, not the start
             candidates.append((line.prose, line, hit))
     if not candidates:
         return None
@@ -107,6 +109,40 @@ def first_event_date(lines, as_of: date) -> When | None:
     return When(hit.start, hit.end, start, end, snippet, 0.55 if prose else 0.7)
 
 
+UNTIL = re.compile(r"\b(bis|until|till)(\s+(zum|spätestens|einschließlich))?\s*$", re.I)
+
+
+def dates_with_their_times(lines) -> list[tuple[datetime, str]]:
+    """"am Donnerstag, 9. September, um 19 Uhr und am Samstag, 25. September, um 16 Uhr": one
+    sentence naming several dates, each with its own time, names the sessions of the event."""
+    for line in lines:
+        if line.skip or not line.text or line.block or len(line.scan.dates) < 2:
+            continue
+        for sentence_start, sentence in _sentences(line.text):
+            hits = [d for d in line.scan.dates if sentence_start <= d.span[0] < sentence_start + len(sentence)
+                    and d.end is None]
+            if len(hits) < 2:
+                continue
+            items = []
+            for i, hit in enumerate(hits):
+                stop = hits[i + 1].span[0] if i + 1 < len(hits) else sentence_start + len(sentence)
+                times = [t for t in line.scan.times if hit.span[1] <= t.span[0] < stop]
+                if not times:
+                    break
+                items.append((datetime.combine(hit.start, times[0].start), sentence))
+            if len(items) == len(hits):
+                return items
+    return []
+
+
+def _sentences(text: str):
+    start = 0
+    for match in re.finditer(r"(?<=[^\d\s.][.!?])\s+(?=[A-ZÄÖÜ])", text):
+        yield start, text[start:match.start()]
+        start = match.end()
+    yield start, text[start:]
+
+
 def _same_day_with_time(candidates, hit: DateHit) -> tuple[time | None, time | None, str | None]:
     """"Debatte im Hospitalhof am 23. Februar" in the heading and "am Donnerstag, 23. Februar,
     um 19 Uhr" in the text: the same day named again with a time gives the time."""
@@ -118,14 +154,15 @@ def _same_day_with_time(candidates, hit: DateHit) -> tuple[time | None, time | N
     return None, None, None
 
 
-EACH_TIME = re.compile(r"\bjeweils\b(?:[^.\n]{0,30}?\b(?:um|ab|von))?\s*(?P<clock>[012]?\d(?:[:.][0-5]\d)?\s*(?:uhr|h)\b"
+EACH_TIME = re.compile(r"\b(?:jeweils|immer)\b(?:[^.\n]{0,80}?\b(?:um|ab|von|zwischen))?\s*(?P<clock>[012]?\d(?:[:.][0-5]\d)?\s*(?:uhr|h)\b"
                        r"(?:\s*(?:-|–|bis)\s*[012]?\d(?:[:.][0-5]\d)?\s*(?:uhr|h)?)?)|\b(?:beginnen|starten|beginnt)\s+"
                        r"jeweils\s+(?:um|ab)\s+(?P<clock2>[012]?\d(?:[:.][0-5]\d)?\s*(?:uhr|h)\b)", re.I)
 
 
 def each_time(lines) -> tuple[TimeHit, str] | None:
-    """"Die Veranstaltungen beginnen jeweils um 20 Uhr", "jeweils ab 18.30 Uhr": the time of
-    every date of the text that gives none itself."""
+    """"Die Veranstaltungen beginnen jeweils um 20 Uhr", "jeweils ab 18.30 Uhr", "immer um 19.30
+    Uhr", "Jeweils dienstags … zwischen 15 und 18 Uhr": the time of every date of the text that
+    gives none itself."""
     for line in lines:
         if line.skip or not line.text:
             continue

@@ -224,6 +224,14 @@ def _sessions(lines: list[Line], as_of: date, found: Findings) -> None:
     if listed:
         _listed_sessions(listed, found)
         return
+    timed = schedule.dates_with_their_times(lines)
+    if timed:
+        title = found.value("title") or "Termin"
+        found.put("starts_at", timed[0][0], timed[0][1], 0.75)
+        found.put("ends_at", timed[-1][0] + timedelta(hours=2), timed[0][1], 0.4)
+        found.put("sessions", [{"title": title[:300], "starts_at": at, "ends_at": at + timedelta(hours=2)}
+                               for at, _ in timed], timed[0][1], 0.65)
+        return
     first, last = found.value("starts_at"), found.value("ends_at") or found.value("starts_at")
     if first is None:
         return

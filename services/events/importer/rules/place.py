@@ -86,7 +86,22 @@ def street_in(text: str) -> str | None:
 def venue_phrase(text: str) -> str | None:
     """"… um 19 Uhr im Fritz-Treutel-Haus statt", "in der Turnhalle der Grundschule in Fischbach":
     in the sentence that says when, a place named after "im", "in der", "bei der" … whose words
-    include a place noun (Haus, Halle, Bibliothek, Hof, Forum …) is the venue."""
+    include a place noun (Haus, Halle, Bibliothek, Hof, Forum …) is the venue; of several, the one
+    named with its street ("… in der Aula …, ab 19 Uhr im Ratssaal (Rathausplatz 2)")."""
+    found = venue_phrases(text)
+    if not found:
+        return None
+    street = STREET_NAMED.search(text)
+    if street:
+        near = [f for f in found if 0 <= street.start() - f[2] <= 6 or f[1] <= street.start() <= f[2] + 3]
+        if near:
+            return near[-1][0]
+    return found[0][0]
+
+
+def venue_phrases(text: str) -> list[tuple[str, int, int]]:
+    """Every (place, start, end of its name) in the text, in order."""
+    out = []
     for match in PLACE_PHRASE.finditer(text):
         name = match["name"]
         street = STREET_NAMED.search(name + " 1")
@@ -100,5 +115,5 @@ def venue_phrase(text: str) -> str | None:
         paren = match["paren"] or ""
         if street or STREET_NAMED.search(paren):
             paren = ""
-        return (" ".join(words).rstrip(".,;:") + paren).strip()
-    return None
+        out.append(((" ".join(words).rstrip(".,;:") + paren).strip(), match.start(), match.end("name")))
+    return out
