@@ -197,6 +197,19 @@ def test_the_history_shows_who_changed_what(workspace, org, owner):
     assert cells[1][3] == "Titel"
 
 
+def test_saving_unchanged_multi_line_text_as_a_browser_sends_it_changes_nothing(workspace, org, owner):
+    described = {**TINY, "description": "Erste Zeile.\nZweite Zeile."}
+    event_id = created_id(post_editor(owner, "/events/new", described))
+    session_id = stored(workspace, org, event_id)["sessions"][0]["id"]
+    # a browser submits textarea lines ending in CRLF
+    post_editor(owner, f"/events/{event_id}", {**described, "sessions-0-id": str(session_id),
+                                               "description": "Erste Zeile.\r\nZweite Zeile.",
+                                               "summary": "Neu."})
+    assert stored(workspace, org, event_id)["description"] == "Erste Zeile.\nZweite Zeile."
+    history = workspace.api(org.token).get("events", f"/api/v1/events/{event_id}/history").json()
+    assert history[-1]["fields"] == ["summary"]
+
+
 def test_another_organizers_events_are_not_found(workspace, org, owner):
     other = workspace.organizer()
     api = workspace.api(other.token)

@@ -89,7 +89,10 @@ def form_data(event: dict) -> dict:
 
 # ---- form → API body -----------------------------------------------------------------------
 def _text(value) -> str | None:
-    value = (value or "").strip() if isinstance(value, str) or value is None else value
+    # browsers send textarea lines ending in CRLF; stored as they come, an unchanged description
+    # would count as changed in the history at every save
+    if isinstance(value, str) or value is None:
+        value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     return value or None
 
 
