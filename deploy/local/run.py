@@ -56,6 +56,17 @@ def flask(service: str, *args: str, env: dict) -> str:
     return result.stdout
 
 
+def await_demo_events(event_ids: list[str], env: dict) -> None:
+    result = subprocess.run([str(BIN / "flask"), "--app", "services.registrations", "await-events", *event_ids,
+                             "--timeout", env.get("DEMO_SYNC_TIMEOUT", "120")],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode == 0:
+        say("Demo events delivered to the public site.")
+    else:
+        say("Warning: the demo events have not reached the public site yet; they follow as soon as the "
+            "workers deliver them.\n" + (result.stderr or result.stdout).strip())
+
+
 def main() -> int:
     VAR.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
@@ -103,6 +114,7 @@ def main() -> int:
         # (deploy/gunicorn.conf.py, the Kubernetes manifests) runs more processes; here, on a
         # laptop, each interpreter costs ~50-90 MB for no gain (see bench/embedded.py)
         workers = int(env.get("WEB_WORKERS", "1"))
+        webs: list[tuple[str, str, dict]] = []  # started once the workers have the demo data
         for service, port in SERVICES.items():
             if not (ROOT / "services" / service / "__init__.py").exists():
                 continue
@@ -111,11 +123,11 @@ def main() -> int:
             shutil.rmtree(metrics_dir, ignore_errors=True)
             metrics_dir.mkdir(parents=True)
             service_env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
-            manager.add_process(
+            webs.append((
                 f"{service}-web",
                 f"{BIN / 'gunicorn'} --bind 127.0.0.1:{port} --workers {workers} --threads 4 --timeout 30 "
                 f"--graceful-timeout 5 --no-control-socket --access-logfile - 'services.{service}:create_app()'",
-                env=service_env, cwd=str(ROOT))
+                service_env))
             manager.add_process(
                 f"{service}-worker",
                 f"{BIN / 'celery'} -A services.{service}.worker worker -Q {service} --pool solo "
@@ -125,16 +137,25 @@ def main() -> int:
             metrics_dir = VAR / "metrics" / "workspace"
             shutil.rmtree(metrics_dir, ignore_errors=True)
             metrics_dir.mkdir(parents=True)
-            manager.add_process(
+            webs.append((
                 "workspace-web",
                 f"{BIN / 'gunicorn'} --bind 127.0.0.1:{WORKSPACE_PORT} --workers {workers} --threads 4 --timeout 30 "
                 f"--graceful-timeout 5 --no-control-socket --access-logfile - 'services.workspace:create_app()'",
-                env={**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}, cwd=str(ROOT))
+                {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}))
         if mail.start_sink and (ROOT / "services" / "notifications" / "sink.py").exists():
             manager.add_process("smtp-sink", f"{sys.executable} -m services.notifications.sink --host {mail.bind} "
                                 f"--port {mail.port}", env=env, cwd=str(ROOT))
 
-        say("\n".join([
+        # A freshly seeded event reaches the public site as a snapshot through the broker; the
+        # web services open only once it is there, so the first page a newcomer sees (and any
+        # readiness probe) already shows the demo events.
+        seeded_ids = [line.split()[0] for line in seeded.splitlines() if line.split() and line.split()[0].isdigit()]
+        if seeded_ids:
+            manager.add_gate(lambda: await_demo_events(seeded_ids, env))
+        for name, cmd, web_env in webs:
+            manager.add_process(name, cmd, env=web_env, cwd=str(ROOT))
+
+        banner = "\n".join([
             "",
             "civic-events is starting — where to click:",
             f"  Public sign-up site   {env['REGISTRATIONS_URL']}/",
@@ -146,7 +167,8 @@ def main() -> int:
             f"    {token}",
             "  Stop with Ctrl-C; data stays in var/.",
             "",
-        ]))
+        ])
+        manager.add_gate(lambda: say(banner))
         manager.loop()
         return manager.returncode or 0
     finally:

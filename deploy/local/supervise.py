@@ -25,16 +25,22 @@ class Supervisor:
         self.out = out or sys.stdout
         self.colour = colour
         self.returncode: int | None = None
-        self._specs: list[tuple[str, str, dict | None, str | None]] = []
+        # process specs (name, cmd, env, cwd) and gates (callables), started and run in order
+        self._specs: list = []
         self._processes: dict[str, subprocess.Popen] = {}
         self._print_lock = threading.Lock()
         self._stop = threading.Event()
         self._width = len("system")
 
     def add_process(self, name: str, cmd: str, env: dict | None = None, cwd: str | None = None) -> None:
-        assert name not in {spec[0] for spec in self._specs}, "process names must be unique"
+        assert name not in {spec[0] for spec in self._specs if not callable(spec)}, "process names must be unique"
         self._specs.append((name, cmd, env, cwd))
         self._width = max(self._width, len(name))
+
+    def add_gate(self, gate) -> None:
+        """`gate()` runs after the processes added before it have started and before the
+        ones added after it start (e.g. wait until the workers delivered the demo data)."""
+        self._specs.append(gate)
 
     def _print(self, name: str, text: str, index: int = -1) -> None:
         label = f"{time.strftime('%H:%M:%S')} {name.ljust(self._width)} | "
@@ -71,7 +77,13 @@ class Supervisor:
         signal.signal(signal.SIGINT, self._signalled)
         signal.signal(signal.SIGTERM, self._signalled)
         readers = []
-        for index, (name, cmd, env, cwd) in enumerate(self._specs):
+        for index, spec in enumerate(self._specs):
+            if callable(spec):
+                if self._stop.is_set():
+                    break
+                spec()
+                continue
+            name, cmd, env, cwd = spec
             # exec: the shell (for the command's quoting) gives its place to the command
             process = subprocess.Popen(["/bin/sh", "-c", "exec " + cmd], env=env, cwd=cwd, stdout=subprocess.PIPE,
                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)

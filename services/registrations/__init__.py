@@ -47,4 +47,6 @@ def create_app(config: dict | None = None):
 
     from .tasks import register_tasks
     register_tasks(app.extensions["celery"], app)
+    from .cli import register_commands
+    register_commands(app)
     return app
