@@ -46,11 +46,13 @@ def test_the_counts_poll_answers_nothing_until_something_changes(workspace, org,
     first = owner.get(url)
     assert first.status_code == 200 and "HX-Trigger" not in first.headers
     seen = csrf_free_value(first.get_data(as_text=True))
+    one = owner.get(f"/events/{event['id']}/registrations?lang=de").get_data(as_text=True)
+    assert '<strong id="active-count">1</strong> aktive Anmeldung:' in one  # singular for one
     assert owner.get(f"{url}&seen={seen}").status_code == 204  # nothing new: no swap
     sign_up(workspace, event["id"], "Max Muster", email("max"))
     changed = owner.get(f"{url}&seen={seen}")
     assert changed.status_code == 200 and changed.headers["HX-Trigger"] == "registrations-changed"
-    assert '<strong id="active-count">2</strong>' in changed.get_data(as_text=True)
+    assert '<strong id="active-count">2</strong> aktive Anmeldungen:' in changed.get_data(as_text=True)
     rows = owner.get(f"/events/{event['id']}/registrations/rows").get_data(as_text=True)
     assert rows.startswith("<tbody") and "Max Muster" in rows
     # a page open for more than an hour stops polling: its polls must not keep the session alive
