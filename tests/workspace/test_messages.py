@@ -47,8 +47,13 @@ def test_a_message_reaches_its_audience_and_the_log_shows_each_mail(workspace, o
     listed = page[page.index('id="mailings"'):page.index('id="log"')]
     assert "Warteliste: Neuigkeiten" in listed and "Nur die Warteliste" in listed
     assert listed.count("Warteliste: Neuigkeiten") == 2  # the subject and the log link's hidden name; once sent
+    contact = event["contacts"][0]["email"]
+    workspace.mailbox.wait_for(contact, r"Erika Mustermann")
     everything = owner.get(f"/events/{event['id']}/messages/log?opened={int(time.time())}").get_data(as_text=True)
     assert erika in everything  # her confirmation mails are in the event's log
+    # the contacts' mails are named in words, not by their internal kind
+    assert contact in everything and "Neue Anmeldung (an die Kontakte)" in everything
+    assert "contact.new_registration" not in everything
 
 
 def test_the_form_names_the_field_and_keeps_the_input(workspace, org, owner):

@@ -35,6 +35,13 @@ MAIL_KINDS = {
     "registration.cancelled_by_organizer": L("Vom Veranstalter storniert", "Cancelled by the organizer"),
     "registration.rejected": L("Abgelehnt", "Rejected"),
     "registration.expired": L("Verfallen", "Expired"),
+    "contact.new_registration": L("Neue Anmeldung (an die Kontakte)", "New registration (to the contacts)"),
+    "contact.cancellation": L("Stornierung (an die Kontakte)", "Cancellation (to the contacts)"),
+    "contact.nearly_full": L("Fast ausgebucht (an die Kontakte)", "Nearly full (to the contacts)"),
+    "contact.full": L("Ausgebucht (an die Kontakte)", "Full (to the contacts)"),
+    "digest": L("Tagesübersicht (an die Kontakte)", "Daily summary (to the contacts)"),
+    "event_change.changed": L("Änderung der Veranstaltung", "Event changed"),
+    "event_change.cancelled": L("Absage der Veranstaltung", "Event cancelled"),
     "reminder": L("Erinnerung", "Reminder"),
     "bulk": L("Rundschreiben", "Circular"),
 }
