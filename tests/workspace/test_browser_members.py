@@ -23,6 +23,8 @@ def test_an_owner_signs_in_by_mail_sees_the_dashboard_and_adds_a_member(workspac
 
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Mitglieder").click()
     page.get_by_role("heading", name="Mitglieder", exact=True).wait_for()
+    # a required field's input lines up with the others (its note does not push it aside)
+    assert page.get_by_label("E-Mail-Adresse").bounding_box()["x"] == page.get_by_label("Name").bounding_box()["x"]
     page.get_by_label("Name").fill("Erika Redakteurin")
     page.get_by_label("E-Mail-Adresse").fill("erika.example.org")  # no @
     page.get_by_role("button", name="Hinzufügen").click()
