@@ -419,7 +419,7 @@ def production_stack(pg: str, parts: set[str], args, results: dict) -> None:
     meter = None
     try:
         with Stack(workdir, urls, smtp_port=smtp_port, worker_concurrency=results["machine"]["cores"], env=env,
-                   production_gunicorn=True) as stack:
+                   production_gunicorn=True, ready_timeout=600) as stack:
             meter = CpuMeter(stack, pg, [make_url(u).database for u in urls.values()])
             token = stack.flask("events", "create-organizer", "Benchmark").strip().splitlines()[-1]
             time.sleep(2)

@@ -33,7 +33,7 @@ def _killpg(pgid: int, sig: int) -> None:
 class Stack:
     def __init__(self, workdir: Path, database_urls: dict[str, str], *, smtp_port: int,
                  web_workers: int = 1, worker_concurrency: int = 1, env: dict | None = None,
-                 redis_url: str | None = None, production_gunicorn: bool = False):
+                 redis_url: str | None = None, production_gunicorn: bool = False, ready_timeout: float = 60):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.ports = {name: free_port() for name in SERVICES}
@@ -45,6 +45,8 @@ class Stack:
         # deploy/gunicorn.conf.py as operators run it (workers from the CPU count, sync workers)
         self.production_gunicorn = production_gunicorn
         self.worker_concurrency = worker_concurrency
+        # how long the web services may take to answer /readyz (more on a loaded machine)
+        self.ready_timeout = ready_timeout
         self.redis_process: subprocess.Popen | None = None
         self.processes: dict[str, subprocess.Popen] = {}
         self.groups: list[int] = []  # every process group started, to prove none outlives the stack
@@ -215,7 +217,7 @@ class Stack:
         self.migrate()
         for role in self.roles:
             self.start(role)
-        self.wait_ready()
+        self.wait_ready(self.ready_timeout)
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
