@@ -21,7 +21,7 @@ def create_app(config: dict | None = None):
     from .api_import import BLUEPRINTS as IMPORT_BLUEPRINTS
     from .api_organizers import BLUEPRINTS as ORGANIZER_BLUEPRINTS
     from .api_series import BLUEPRINTS as SERIES_BLUEPRINTS
-    from .embedding import BLUEPRINTS as EMBEDDING_BLUEPRINTS
+    from .api_settings import BLUEPRINTS as EMBEDDING_BLUEPRINTS
     from .history_api import BLUEPRINTS as HISTORY_BLUEPRINTS
     from .members_api import BLUEPRINTS as MEMBER_BLUEPRINTS
     from .sign_in_api import BLUEPRINTS as SIGN_IN_BLUEPRINTS
@@ -29,6 +29,11 @@ def create_app(config: dict | None = None):
                       *MEMBER_BLUEPRINTS, *SIGN_IN_BLUEPRINTS, *HISTORY_BLUEPRINTS, *EMBEDDING_BLUEPRINTS,
                       *IMPORT_BLUEPRINTS):
         api.register_blueprint(blueprint)
+    from shared.errors import error_response
+
+    from .members import MemberError
+    app.register_error_handler(MemberError, lambda exc: error_response(exc.status, exc.message, exc.errors,
+                                                                        exc.code))
     from .cli import register_commands
     register_commands(app)
     from .cli_import import register_import_command

@@ -5,7 +5,6 @@ the member (`current_member()`), so changes can be attributed and owner-only act
 from __future__ import annotations
 
 from flask import g, has_request_context
-from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -52,5 +51,5 @@ def require_owner() -> members.MemberRef:
     organizer()
     member = current_member()
     if member is None or member.role != "owner":
-        abort(403, message="Only an owner of the organizer may do this.", code="owner_required")
+        raise members.MemberError(403, "owner_required", "Only an owner of the organizer may do this.")
     return member

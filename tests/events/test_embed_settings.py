@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.events.embedding import InvalidOrigin, normalize_origin
+from services.events.origins import InvalidOrigin, normalize_origin
 from tests.factories import auth, create_event, outbox_rows
 
 
