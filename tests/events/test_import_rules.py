@@ -312,3 +312,17 @@ def test_of_two_places_the_one_with_its_street():
 
 def test_a_phone_number_with_an_en_dash():
     assert contacts.phones_in("telefonisch unter 0385 – 591 8110 buchen") == ["0385 - 591 8110"]
+
+
+def test_a_yearless_deadline_takes_the_year_of_the_texts_own_dates_when_no_as_of_is_given():
+    """The workspace imports without as_of: "10. September" is the 2021 of "Beginn: 13.09.2021",
+    not the September after the day of the import."""
+    from pathlib import Path
+
+    from services.events.importer import import_announcement
+    text = (Path(__file__).resolve().parents[1] / "import_cases" / "seeds" / "000.txt").read_text()
+    draft = import_announcement(text=text)
+    closes = (draft.input.get("registration") or {}).get("closes_at")
+    assert closes is not None, draft.missing
+    assert str(closes).startswith("2021-09-10T09:00"), closes
+    assert draft.report["registration.closes_at"]["snippet"].startswith("Anmeldungen")

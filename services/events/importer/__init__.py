@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from .draft import Draft, DraftInvalid, build
 from .findings import Findings
-from .text import parse_text, publication_date
+from .text import first_dated_day, parse_text, publication_date
 
 __all__ = ["Draft", "DraftInvalid", "ImportRejected", "import_announcement", "MAX_CHARACTERS"]
 
@@ -66,7 +66,7 @@ def import_announcement(*, text: str | None = None, html: str | None = None, ics
         structured, plain = extract_ics(source, ImportRejected)
     else:
         structured, plain = Findings(), source
-    as_of = as_of or publication_date(plain) or _first_day(structured) or date.today()
+    as_of = as_of or publication_date(plain) or _first_day(structured) or first_dated_day(plain) or date.today()
     found = parse_text(plain, as_of) if plain.strip() else Findings()
     found.merge(structured)
     return build(found, as_of)

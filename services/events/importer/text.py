@@ -81,6 +81,17 @@ def _mark_contact_blocks(lines: list[Line]) -> None:
             i += 1
 
 
+def first_dated_day(text: str) -> date | None:
+    """"Beginn: 13.09.2021 … Anmeldungen bis zum 10. September": with neither an as_of nor a
+    publication line, a date without a year belongs to the year of the text's own first full
+    date (not to the day of the import, which may be years later)."""
+    for raw in normalize(text).split("\n")[:200]:
+        for hit in scan(raw, date.today()).dates:
+            if hit.has_year:
+                return hit.start
+    return None
+
+
 def publication_date(text: str) -> date | None:
     """"Veröffentlicht am: 22. Februar 2018": when no as_of is given, years are read from it."""
     for raw in normalize(text).split("\n")[:80]:
