@@ -133,6 +133,21 @@ def live(app):
         yield server
 
 
+@contextmanager
+def live_events_service(database_url: str, redis_url: str, workdir, engine_options: dict, **config):
+    """The events service, migrated, behind a real HTTP server: what the registrations and
+    security suites ask for their snapshots, token checks and public reads."""
+    from services.events import create_app
+    app = create_app({
+        "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "REDIS_URL": redis_url, "REGISTRATIONS_URL": "http://registrations.test",
+        "CELERY_BEAT_SCHEDULE_FILE": str(workdir / "events-beat"), **config,
+    })
+    migrate(app)
+    with live(app) as server:
+        yield server
+
+
 # ---- Celery --------------------------------------------------------------------------------
 _worker_threads: list[threading.Thread] = []
 

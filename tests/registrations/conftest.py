@@ -7,7 +7,6 @@ import pytest
 import redis as redis_lib
 import requests
 
-from services.events import create_app as create_events_app
 from services.events.cli import create_organizer
 from services.events.models import db as events_db
 from services.registrations import create_app
@@ -17,7 +16,7 @@ from services.registrations.replica import forget_misses
 # the shared helpers stay importable from here too, for tests written before tests/factories.py
 from tests.factories import (auth, cancel_token, confirm_token, deliver, latest_snapshot, link_token,  # noqa: F401
                              mails_to, pools, registration, registrations_outbox, sign_up, signup_body, workshop_body)
-from tests.servers import clear_tables, live, migrate, own_redis_database
+from tests.servers import clear_tables, live_events_service, migrate, own_redis_database
 from tests.servers import engine_options as suite_engine_options
 
 SECRET = "registrations-test-secret-0123456789abcdef0123456789"
@@ -38,14 +37,8 @@ def engine_options(url: str) -> dict:
 @pytest.fixture(scope="session")
 def events_live(databases, reg_redis_url, tmp_path_factory):
     url = databases.url("reg_events")
-    app = create_events_app({
-        "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": reg_redis_url,
-        "REGISTRATIONS_URL": "http://registrations.test", "SECRET_KEY": SECRET,
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
-        "CELERY_BEAT_SCHEDULE_FILE": str(tmp_path_factory.mktemp("beat") / "events"),
-    })
-    migrate(app)
-    with live(app) as server:
+    with live_events_service(url, reg_redis_url, tmp_path_factory.mktemp("beat"), engine_options(url),
+                             SECRET_KEY=SECRET) as server:
         yield server
 
 

@@ -26,7 +26,7 @@ from tests.factories import auth, workshop_body
 # the shared helpers stay importable from here too, for tests written before tests/factories.py
 from tests.factories import csrf_of, link_token  # noqa: F401
 from tests.factories import workshop_body as event_body  # noqa: F401
-from tests.servers import Sink, clear_tables, engine_options, live, migrate, own_redis_database
+from tests.servers import Sink, clear_tables, engine_options, live, live_events_service, migrate, own_redis_database
 
 # hypothesis (and schemathesis) keep caches and examples in a directory: not in the work tree
 hypothesis.configuration.set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "civic-events-hypothesis"))
@@ -54,15 +54,9 @@ def smtp_sink():
 # ---- the three services ------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def events_live(databases, sec_redis_url, tmp_path_factory):
-    from services.events import create_app
     url = databases.url("sec_events")
-    app = create_app({
-        "TESTING": True, "PROPAGATE_EXCEPTIONS": False, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
-        "REDIS_URL": sec_redis_url, "SECRET_KEY": SECRET, "REGISTRATIONS_URL": "http://registrations.test",
-        "CELERY_BEAT_SCHEDULE_FILE": str(tmp_path_factory.mktemp("beat") / "events"),
-    })
-    migrate(app)
-    with live(app) as server:
+    with live_events_service(url, sec_redis_url, tmp_path_factory.mktemp("beat"), engine_options(url),
+                             SECRET_KEY=SECRET, PROPAGATE_EXCEPTIONS=False) as server:
         yield server
 
 
