@@ -102,7 +102,7 @@ def make_celery(app) -> Celery:
     celery.user_options["worker"].add(Option(["--beat-thread"], is_flag=True, default=False,
                                              help="Run the beat scheduler in a thread of this worker."))
     celery.steps["worker"].add(ThreadedBeat)
-    from shared.outbox import register_batch_consumer
+    from shared.inbox import register_batch_consumer
     register_batch_consumer(celery, service)
     app.extensions["celery"] = celery
     return celery

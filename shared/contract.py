@@ -8,6 +8,8 @@ Adding optional fields is compatible; removing or renaming a field needs a new v
 """
 from __future__ import annotations
 
+import functools
+
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, validate
 
 SCHEMA_VERSION = 1
@@ -196,8 +198,17 @@ def mail_address(value) -> str:
     email-validator without DNS look-ups: a domain that can exist on the internet (a dot, no
     reserved name such as localhost), no control characters, no second address, and a plain
     ASCII local part (few mail servers accept SMTPUTF8; our headers are ASCII)."""
+    if not isinstance(value, str):
+        raise UndeliverableAddress(NOT_AN_ADDRESS)
+    return _normalized_address(value)
+
+
+@functools.lru_cache(maxsize=2048)
+def _normalized_address(value: str) -> str:
+    # one address passes this rule several times per message (the contract's field, the
+    # mail's row, its calendar): remembered, since email-validator is slow (a refusal is not)
     from email_validator import EmailNotValidError, validate_email
-    if not isinstance(value, str) or not value.strip() or len(value) > 320 or any(
+    if not value.strip() or len(value) > 320 or any(
             ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029" for c in value):
         raise UndeliverableAddress(NOT_AN_ADDRESS)
     value = value.strip()

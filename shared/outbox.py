@@ -1,4 +1,5 @@
-"""Transactional outbox (sender side) and processed-message inbox (consumer side).
+"""Transactional outbox: the sender side of a message between services (the consumer side,
+the processed-message inbox, is shared/inbox.py).
 
 Sender: `outbox.put(task, body)` adds the message row to the current transaction. After
 that transaction commits, the row is published to the broker; if the broker is down, the
@@ -12,20 +13,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from contextvars import ContextVar
 from datetime import timedelta
 
 from flask import current_app
-from marshmallow import ValidationError
 from sqlalchemy import JSON, Integer, String, Text, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy import event as sa_event
 
-from shared.contract import (SCHEMA_VERSION, BatchMessage, batch_task, outbox_ack_task, queue_of, relay_task,
+from shared.contract import (SCHEMA_VERSION, batch_task, outbox_ack_task, queue_of, relay_task,
                              validate_outgoing)
 from shared.db import UTCDateTime, utcnow
-from shared.incoming import validate_incoming
 from shared.logging import current_request_id
 
 log = logging.getLogger(__name__)
@@ -298,105 +295,3 @@ def _publish_after_commit(session):
 def _forget_after_rollback(session):
     session.info.pop("outbox_rows", None)
     session.info.pop("outbox_pending", None)
-
-
-class Inbox:
-    """Consumer side: run a handler once per message id, then acknowledge to the origin."""
-
-    def __init__(self, db, model):
-        self.db = db
-        self.model = model
-
-    def consume(self, task_name: str, message: dict, handler) -> bool:
-        """Returns True if the handler ran, False for a duplicate or an invalid message."""
-        try:
-            data = validate_incoming(task_name, message)
-        except ValidationError as exc:
-            # a payload this version cannot read will never become readable: log, acknowledge, drop
-            log.error("dropping invalid %s message %s: %s", task_name, message.get("message_id"), exc.messages)
-            if message.get("origin") and message.get("message_id"):
-                self._ack(message["origin"], message["message_id"])
-            return False
-        message_id = data["message_id"]
-        session = self.db.session
-        try:
-            # the message id is claimed first, by its INSERT, not looked up before: a copy of a
-            # message already processed fails here (a copy being processed right now waits for
-            # that transaction, then fails), and a new message costs no extra round trip
-            session.add(self.model(message_id=message_id, task_name=task_name))
-            session.flush()
-            handler(data)
-            session.commit()
-        except IntegrityError:
-            # a copy of a message processed before, or at this moment by another worker: its
-            # effect stands; else the handler's own conflict, which the caller may retry
-            session.rollback()
-            if session.get(self.model, message_id) is None:
-                raise
-            self._ack(data["origin"], message_id)
-            return False
-        except Exception:
-            session.rollback()
-            raise
-        self._ack(data["origin"], message_id)
-        return True
-
-    def _ack(self, origin: str, message_id: str) -> None:
-        pending = _pending_acks.get()
-        if pending is not None:  # inside a batch: one acknowledgement per origin at its end
-            pending.setdefault(origin, []).append(message_id)
-            return
-        send_acks(origin, [message_id])
-
-
-def send_acks(origin: str, message_ids: list[str]) -> None:
-    """Inside a worker's task, gathered with the process's other acknowledgements for
-    OUTBOX_ACK_DELAY_SECONDS and sent together (shared/acks.py); elsewhere at once."""
-    from celery import current_task
-
-    from shared import acks
-    celery = current_app.extensions["celery"]
-    delay = float(current_app.config.get("OUTBOX_ACK_DELAY_SECONDS") or 0)
-    if delay > 0 and current_task and not current_task.request.called_directly:
-        acks.BUFFER.add(celery, origin, message_ids, delay)
-    else:
-        acks.send_now(celery, origin, message_ids)
-
-
-# acknowledgements collected while a batch is handled: {origin: [message ids]}
-_pending_acks: ContextVar[dict | None] = ContextVar("pending_acks", default=None)
-
-
-def register_batch_consumer(celery, service: str) -> None:
-    """`<service>.batch`: hand each message of a batch to its own task, in this process and in
-    order, as if it had come alone; acknowledge them together at the end. A message that fails
-    is not acknowledged, so its origin relays it again (alone) after the ack timeout."""
-    @celery.task(name=batch_task(service), shared=False)
-    def batch(messages: list):
-        try:
-            items = BatchMessage().load({"messages": messages})["messages"]
-        except ValidationError as exc:
-            log.error("dropping an unreadable %s batch: %s", service, exc.messages)
-            return 0
-        pending: dict = {}
-        token = _pending_acks.set(pending)
-        handled, failures = 0, []
-        try:
-            for item in items:
-                task = celery.tasks.get(item["task"])
-                if task is None or item["task"].split(".", 1)[0] != service:
-                    log.error("a %s batch holds %r, which is no task of this service", service, item["task"])
-                    continue
-                try:
-                    task(message=item["message"])
-                    handled += 1
-                except Exception as exc:  # the others still run; this one comes back through the relay
-                    log.exception("%s %s failed inside a batch", item["task"], item["message"].get("message_id"))
-                    failures.append(exc)
-        finally:
-            _pending_acks.reset(token)
-            for origin, ids in pending.items():
-                send_acks(origin, ids)
-        if failures:
-            raise failures[0]
-        return handled

@@ -25,6 +25,7 @@ only short delays are also scheduled with a countdown to keep them short.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import time
@@ -34,7 +35,7 @@ from typing import NamedTuple
 
 from flask import current_app
 from prometheus_client import Counter
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from shared.db import utcnow
 
@@ -89,23 +90,34 @@ def claim(row_id: int) -> bool:
 _messages = Message.__table__
 
 
-def _record(row_id: int, **values) -> None:
-    """Write the outcome; retried briefly, since losing it after a send means a duplicate.
-    A Core UPDATE on the table: the ORM's bulk-update path cost as much CPU as the send."""
+def _record(row_ids: int | list[int], **values) -> None:
+    """Write the outcome of one row or of several; retried briefly, since losing it after a
+    send means a duplicate. A Core UPDATE on the table: the ORM's bulk-update path cost as much
+    CPU as the send."""
+    ids = [row_ids] if isinstance(row_ids, int) else list(row_ids)
     for attempt in range(5):
         try:
             if values.get("status") == "failed":
-                undeliverable.report_row(row_id, values.get("last_error"))
-            db.session.execute(update(_messages).where(_messages.c.id == row_id, _messages.c.status == "queued")
-                               .values(lease_until=None, **values))
+                for row_id in ids:
+                    undeliverable.report_row(row_id, values.get("last_error"))
+            db.session.connection().execute(_outcome_update(tuple(sorted(values))), {"ids": ids, **values})
             db.session.commit()
             return
         except Exception:
             db.session.rollback()
             if attempt == 4:
                 raise
-            log.warning("recording the outcome of message %s failed; retrying", row_id, exc_info=True)
+            log.warning("recording the outcome of message(s) %s failed; retrying", ids, exc_info=True)
             time.sleep(0.2 * (attempt + 1))
+
+
+@functools.lru_cache(maxsize=16)
+def _outcome_update(columns: tuple[str, ...]):
+    """UPDATE of a queued row's outcome, built once per set of columns (building a statement
+    for each outcome cost more than running it)."""
+    return (update(_messages).where(_messages.c.id.in_(bindparam("ids", expanding=True)),
+                                    _messages.c.status == "queued")
+            .values(lease_until=None, **{name: bindparam(name) for name in columns}))
 
 
 class Prepared(NamedTuple):
@@ -119,9 +131,9 @@ class Prepared(NamedTuple):
     lease_until: datetime | None = None  # set for a row leased at birth (see send_leased)
 
 
-def prepare(row: Message) -> Prepared:
+def prepare(row: Message, recipient_checked: bool = False) -> Prepared:
     try:
-        mail, error = mime.build(row, current_app.config), None
+        mail, error = mime.build(row, current_app.config, recipient_checked), None
     except Exception as exc:  # reported, with the row's outcome, by send()
         mail, error = None, exc
     return Prepared(row.id, row.kind, row.recipient, row.attempts, mail, error)
@@ -137,11 +149,13 @@ def lease_at_birth(rows: list[Message]) -> list[Prepared]:
     for row in rows:
         if row.status != "queued":
             continue
-        if row.lease_until is None:  # not born leased (see born_leased): one more UPDATE at the commit
-            row.lease_until = now + lease
+        if row.lease_until is None:  # not born leased (see born_leased): leased by one more UPDATE
+            row.lease_until, row.next_attempt_at = now + lease, now + lease
             row.attempts = (row.attempts or 0) + 1
-            row.next_attempt_at = now + lease
-        prepared.append(prepare(row)._replace(lease_until=row.lease_until))
+            db.session.execute(update(_messages).where(_messages.c.id == row.id).values(
+                lease_until=row.lease_until, next_attempt_at=row.next_attempt_at, attempts=row.attempts))
+        # queue_message wrote the row with an address that passed clean_address
+        prepared.append(prepare(row, recipient_checked=True)._replace(lease_until=row.lease_until))
     return prepared
 
 
@@ -155,15 +169,38 @@ def birth_lease() -> datetime:
 
 
 def send_leased(prepared: Prepared) -> str:
-    """send() for a row leased at birth. The mails of one message go out one after another
-    (a message to several contact persons, a slow SMTP server): once half the lease has
-    passed, it is renewed first, and if the row is no longer ours — the sweeper handed it to
-    another worker after the lease ran out, or it was erased — nothing is sent."""
+    """send() for a row leased at birth."""
+    outcome = _send_leased(prepared)
+    if outcome == "sent":
+        _record_sent([prepared])
+    return outcome
+
+
+def send_all_leased(prepared: list[Prepared]) -> list[str]:
+    """send_leased() for the mails of a batch, one after another on the kept connection, those
+    that went out recorded by one UPDATE at the end (failures and retries at once, each). The
+    window in which a worker that dies sends a mail twice after its lease grows from the moment
+    between the server's 250 and the UPDATE to the batch's remaining mails: a sign-up's two."""
+    outcomes, sent = [], []
+    for mail in prepared:
+        outcome = _send_leased(mail)
+        outcomes.append(outcome)
+        if outcome == "sent":
+            sent.append(mail)
+    _record_sent(sent)
+    return outcomes
+
+
+def _send_leased(prepared: Prepared) -> str:
+    """The mails of one message go out one after another (a message to several contact
+    persons, a slow SMTP server): once half the lease has passed, it is renewed first, and if
+    the row is no longer ours — the sweeper handed it to another worker after the lease ran
+    out, or it was erased — nothing is sent."""
     if prepared.lease_until is not None and utcnow() >= prepared.lease_until - _lease_length() / 2:
         if not _take_lease(prepared.row_id, Message.lease_until == prepared.lease_until):
             MAIL_CLAIMS_LOST.inc()
             return "skipped"
-    return send(prepared)
+    return _attempt(prepared)
 
 
 def deliver(row_id: int) -> str:
@@ -179,6 +216,24 @@ def deliver(row_id: int) -> str:
 
 def send(prepared: Prepared) -> str:
     """Hand a claimed, prepared row to SMTP and record the outcome."""
+    outcome = _attempt(prepared)
+    if outcome == "sent":
+        _record_sent([prepared])
+    return outcome
+
+
+def _record_sent(prepared: list[Prepared]) -> None:
+    if not prepared:
+        return
+    _record([mail.row_id for mail in prepared], status="sent", sent_at=utcnow(), last_error=None)
+    for mail in prepared:
+        MAILS_SENT.labels(_kind_label(mail.kind)).inc()
+        log.info("message %s (%s) sent to %s", mail.row_id, mail.kind, mail.recipient)
+
+
+def _attempt(prepared: Prepared) -> str:
+    """Hand a claimed, prepared row to SMTP; a failure is recorded here, a success ("sent")
+    by the caller."""
     config = current_app.config
     row_id, recipient, attempts = prepared.row_id, prepared.recipient, prepared.attempts
     kind = _kind_label(prepared.kind)
@@ -212,9 +267,6 @@ def send(prepared: Prepared) -> str:
             _record(row_id, status="failed", last_error=f"{exc.__class__.__name__}: {exc}"[:1000])
             MAILS_FAILED.labels(kind, "error").inc()
         return "error"
-    _record(row_id, status="sent", sent_at=utcnow(), last_error=None)
-    MAILS_SENT.labels(kind).inc()
-    log.info("message %s (%s) sent to %s", row_id, prepared.kind, recipient)
     return "sent"
 
 

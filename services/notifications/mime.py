@@ -117,10 +117,11 @@ def _text_part(subtype: str, text: str) -> str:
             f"{CRLF}{CRLF}{_quoted_printable(text)}")
 
 
-def build(row, config) -> RawMail:
-    """The mail of a message row: text and HTML as alternatives, the .ics (if any) attached."""
+def build(row, config, recipient_checked: bool = False) -> RawMail:
+    """The mail of a message row: text and HTML as alternatives, the .ics (if any) attached.
+    `recipient_checked`: the row was just written with an address that passed clean_address."""
     from_header, _ = sender(config["MAIL_FROM"])
-    to_addr = clean_address(row.recipient)
+    to_addr = row.recipient if recipient_checked else clean_address(row.recipient)
     headers = [
         f"From: {from_header}",
         f"To: {mailbox(clean_text(row.recipient_name, 120), to_addr, 'To')}",

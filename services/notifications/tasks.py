@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shared import contract
 from shared.db import utcnow
-from shared.outbox import Inbox
+from shared.inbox import Inbox, consume_batches_whole
 
 from . import compose, delivery, member_mail, organizer_mail, privacy
 from .models import ProcessedMessage, db
@@ -46,6 +46,17 @@ HANDLERS = {
 }
 
 
+def _composed(task_name: str, data: dict) -> list[delivery.Prepared]:
+    """The handler's rows, leased at birth for this worker and turned into mails."""
+    token = delivery.born_leased.set(delivery.birth_lease())
+    try:
+        rows = HANDLERS[task_name](data)
+    finally:
+        delivery.born_leased.reset(token)
+    db.session.flush()  # ids for the rows
+    return delivery.lease_at_birth(rows)
+
+
 def consume(task_name: str, message: dict) -> list[int]:
     """Run the handler once per message id, then send the mails it queued, in this same task:
     the rows are claimed in the transaction that creates them, so a separate delivery task (a
@@ -54,13 +65,7 @@ def consume(task_name: str, message: dict) -> list[int]:
     prepared: list[delivery.Prepared] = []
 
     def handler(data):
-        token = delivery.born_leased.set(delivery.birth_lease())
-        try:
-            rows = HANDLERS[task_name](data)
-        finally:
-            delivery.born_leased.reset(token)
-        db.session.flush()  # ids for the rows
-        prepared[:] = delivery.lease_at_birth(rows)
+        prepared[:] = _composed(task_name, data)
 
     for attempt in range(3):
         try:
@@ -79,6 +84,23 @@ def consume(task_name: str, message: dict) -> list[int]:
     return [mail.row_id for mail in prepared]
 
 
+def consume_batch(items: list[dict]) -> int | None:
+    """A batch (a sign-up's mail to the registrant and the one to its contact persons) as one:
+    one transaction for all its messages, their mails sent on one connection and the sent
+    ones recorded by one UPDATE; per sign-up three commits fewer than message by message.
+    None for a batch holding anything but mails, which goes message by message."""
+    if any(item["task"] not in HANDLERS or item["task"] == contract.ERASE_PERSON for item in items):
+        return None
+    prepared: list[delivery.Prepared] = []
+
+    def handler(task_name: str, data: dict) -> None:
+        prepared.extend(_composed(task_name, data))
+
+    handled = inbox.consume_many([(item["task"], item["message"]) for item in items], handler)
+    delivery.send_all_leased(prepared)
+    return len(handled)
+
+
 def beat_schedule(config) -> dict:
     return {
         SWEEP: {"task": SWEEP, "schedule": float(config["SWEEP_SECONDS"])},
@@ -91,6 +113,7 @@ def beat_schedule(config) -> dict:
 
 
 def register_tasks(celery) -> None:
+    consume_batches_whole(celery, consume_batch)
     for name in HANDLERS:
         def make(name):
             @celery.task(name=name, shared=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from shared import contract
-from shared.outbox import Inbox
+from shared.inbox import Inbox
 
 from .domain import lifecycle, privacy, snapshots, undeliverable
 from .models import ProcessedMessage, db

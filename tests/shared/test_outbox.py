@@ -13,7 +13,8 @@ from services.events.models import OutboxMessage, ProcessedMessage, db, outbox
 from shared import contract
 from shared.db import utcnow
 from shared.logging import current_request_id
-from shared.outbox import BACKLOG_PATIENCE, Inbox
+from shared.inbox import Inbox
+from shared.outbox import BACKLOG_PATIENCE
 from tests.factories import auth, create_event, event_body, outbox_rows, wait_until
 from tests.servers import start_celery_worker
 
