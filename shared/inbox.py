@@ -8,6 +8,7 @@ commit the message is acknowledged to its origin (`<origin>.outbox_ack`).
 """
 from __future__ import annotations
 
+import functools
 import logging
 from contextvars import ContextVar
 
@@ -20,6 +21,14 @@ from shared.contract import BatchMessage, batch_task
 from shared.incoming import validate_incoming
 
 log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=8)
+def _claim_statement(table, dialect_name: str):
+    """INSERT of message ids that skips those already there (one statement for a batch's rows)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (dialect.insert(table).on_conflict_do_nothing(index_elements=[table.c.message_id])
+            .returning(table.c.message_id))
 
 
 class Inbox:
@@ -72,16 +81,13 @@ class Inbox:
         if not valid:
             return []
         session = self.db.session
-        table = self.model.__table__
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        connection = session.connection()
         ran: list[str] = []
         try:
-            claim = (dialect.insert(table).values([{"message_id": data["message_id"], "task_name": task_name}
-                                                   for task_name, data in valid])
-                     .on_conflict_do_nothing(index_elements=[table.c.message_id])
-                     .returning(table.c.message_id))
+            claim = _claim_statement(self.model.__table__, connection.dialect.name)
             # a copy processed at this moment by another worker: this INSERT waits for its commit
-            fresh = set(session.execute(claim).scalars())
+            fresh = set(connection.execute(claim, [{"message_id": data["message_id"], "task_name": task_name}
+                                                   for task_name, data in valid]).scalars())
             for task_name, data in valid:
                 if data["message_id"] in fresh and data["message_id"] not in ran:
                     handler(task_name, data)
