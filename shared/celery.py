@@ -66,6 +66,7 @@ def make_celery(app) -> Celery:
     celery = Celery(service, task_cls=FlaskTask, set_as_current=False)
     celery.conf.update(
         broker_url=app.config["REDIS_URL"],
+        broker_transport="shared.broker:Transport",  # kombu's Redis transport, one client per channel
         result_backend=None,
         task_ignore_result=True,
         task_serializer="json",
