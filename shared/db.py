@@ -1,10 +1,12 @@
 """Column types and session helpers every service's models use."""
 from __future__ import annotations
 
+import functools
 import time
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, event, exc
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
@@ -15,6 +17,17 @@ PING_AFTER_IDLE_SECONDS = 5.0
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+@functools.lru_cache(maxsize=32)
+def insert_unless_present(table, key: str, dialect_name: str):
+    """INSERT … ON CONFLICT (key) DO NOTHING RETURNING key, built once per table: the rows it
+    returns are those it wrote. A row being written by another transaction at that moment
+    makes it wait for that one, then skip. PostgreSQL and SQLite (the two we run on).
+    `key` is the column's name (a Column compares by building SQL, no use as a cache key)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    column = table.c[key]
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=[column]).returning(column)
 
 
 class UTCDateTime(TypeDecorator):

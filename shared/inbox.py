@@ -8,27 +8,18 @@ commit the message is acknowledged to its origin (`<origin>.outbox_ack`).
 """
 from __future__ import annotations
 
-import functools
 import logging
 from contextvars import ContextVar
 
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from shared.contract import BatchMessage, batch_task
+from shared.db import insert_unless_present
 from shared.incoming import validate_incoming
 
 log = logging.getLogger(__name__)
-
-
-@functools.lru_cache(maxsize=8)
-def _claim_statement(table, dialect_name: str):
-    """INSERT of message ids that skips those already there (one statement for a batch's rows)."""
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return (dialect.insert(table).on_conflict_do_nothing(index_elements=[table.c.message_id])
-            .returning(table.c.message_id))
 
 
 class Inbox:
@@ -84,7 +75,7 @@ class Inbox:
         connection = session.connection()
         ran: list[str] = []
         try:
-            claim = _claim_statement(self.model.__table__, connection.dialect.name)
+            claim = insert_unless_present(self.model.__table__, "message_id", connection.dialect.name)
             # a copy processed at this moment by another worker: this INSERT waits for its commit
             fresh = set(connection.execute(claim, [{"message_id": data["message_id"], "task_name": task_name}
                                                    for task_name, data in valid]).scalars())

@@ -2,13 +2,11 @@
 registration mails told, kept per registration."""
 from __future__ import annotations
 
-import functools
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from shared.db import utcnow
+from shared.db import insert_unless_present, utcnow
 
 from .models import Attendee, db
 from .safety import clean_text
@@ -40,7 +38,9 @@ def remember_attendee(registrant: dict, registration: dict, event: dict, links: 
     load and flush of the row cost as much CPU as the rest of the mail."""
     connection = db.session.connection()
     fresh = _attendee_values(None, registrant, registration, event, links, status)
-    inserted = connection.execute(_insert_new(connection.dialect.name),
+    # a concurrent first mail about the same registration: this INSERT waits for it, then does nothing
+    new = insert_unless_present(_attendees, "registration_id", connection.dialect.name)
+    inserted = connection.execute(new,
                                   {"registration_id": registration["id"], "event_id": event["id"], **fresh}).first()
     if inserted is not None:
         return
@@ -51,14 +51,6 @@ def remember_attendee(registrant: dict, registration: dict, event: dict, links: 
 
 _SELECT_KNOWN = select(_attendees.c.status, _attendees.c.event, _attendees.c.event_revision,
                        _attendees.c.reminded_for).where(_attendees.c.registration_id == bindparam("registration_id"))
-
-
-@functools.lru_cache(maxsize=4)
-def _insert_new(dialect_name: str):
-    # a concurrent first mail about the same registration: this INSERT waits for it, then does nothing
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return (dialect.insert(_attendees).on_conflict_do_nothing(index_elements=[_attendees.c.registration_id])
-            .returning(_attendees.c.registration_id))
 
 
 def _attendee_values(current, registrant: dict, registration: dict, event: dict, links: dict,

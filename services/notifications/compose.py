@@ -113,7 +113,6 @@ def registration_mail(data: dict) -> list[Message]:
                         about_email=registrant["email"], ics=ics, ics_method=method,
                         headers=_registrant_headers(kind, links))
     remember_attendee(registrant, registration, event, links, status=registration.get("status") or kind)
-    db.session.flush()
     return [row]
 
 
@@ -135,7 +134,6 @@ def event_change_mail(data: dict) -> list[Message]:
                         about_email=registrant["email"], ics=ics, ics_method=method,
                         headers=_registrant_headers("confirmed" if kind == "changed" else "cancelled", links))
     remember_attendee(registrant, registration, event, links, status=None)
-    db.session.flush()
     return [row]
 
 
@@ -210,7 +208,6 @@ def contact_mail(data: dict) -> list[Message]:
         rows.append(queue_message(source_key=f"{data['message_id']}:{index}", kind=f"contact.{kind}", to=email,
                                   name=name, rendered=rendered, event=event, registration_id=registration.get("id"),
                                   about_email=registrant.get("email")))
-    db.session.flush()
     return rows
 
 
@@ -276,5 +273,4 @@ def bulk(event: dict, recipients: list[dict], subject: str, body: str, batch_id:
                                      name=person.get("name"), rendered=rendered, event=event,
                                      registration_id=str(person["id"]) if person.get("id") else None,
                                      about_email=person.get("email")))
-    db.session.flush()
     return created

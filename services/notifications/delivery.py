@@ -143,7 +143,7 @@ def lease_at_birth(rows: list[Message]) -> list[Prepared]:
     """Claim rows created in the current transaction for the task that created them: the
     lease is part of that transaction's commit, so no separate claim is needed and no other
     worker can take them meanwhile. If this worker dies, the lease runs out and the sweeper
-    hands them on, as for any claimed row. Call after a flush (the rows need their ids)."""
+    hands them on, as for any claimed row (queue_message wrote them, with their ids)."""
     now, lease = utcnow(), _lease_length()
     prepared = []
     for row in rows:

@@ -5,7 +5,7 @@ for its member only)."""
 from __future__ import annotations
 
 from .compose import queue_message
-from .models import Message, db
+from .models import Message
 from .render import pick_language, render
 from .safety import clean_text
 
@@ -19,5 +19,4 @@ def member_mail(data: dict) -> list[Message]:
         "event": {"title": clean_text(organizer.get("name") or "")}})
     row = queue_message(source_key=data["message_id"], kind=f"member.{kind}", to=member["email"],
                         name=member.get("name"), rendered=rendered, event=None)
-    db.session.flush()
     return [row]

@@ -4,7 +4,7 @@ language, with the organizer's text, the event's details and the registrant's ow
 from __future__ import annotations
 
 from .compose import facts, queue_message
-from .models import Message, db
+from .models import Message
 from .render import pick_language, render
 from .safety import clean_paragraphs, clean_text, clean_url
 
@@ -24,5 +24,4 @@ def organizer_mail(data: dict) -> list[Message]:
                         name=registrant["name"], rendered=rendered, event=event, registration_id=registration["id"],
                         about_email=registrant["email"], mailing_id=data["mailing_id"],
                         headers={"List-Unsubscribe": f"<{cancel}>"} if cancel else {})
-    db.session.flush()
     return [row]

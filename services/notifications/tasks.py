@@ -53,7 +53,6 @@ def _composed(task_name: str, data: dict) -> list[delivery.Prepared]:
         rows = HANDLERS[task_name](data)
     finally:
         delivery.born_leased.reset(token)
-    db.session.flush()  # ids for the rows
     return delivery.lease_at_birth(rows)
 
 
@@ -88,8 +87,8 @@ def consume_batch(items: list[dict]) -> int | None:
     """A batch (a sign-up's mail to the registrant and the one to its contact persons) as one:
     one transaction for all its messages, their mails sent on one connection and the sent
     ones recorded by one UPDATE; per sign-up three commits fewer than message by message.
-    None for a batch holding anything but mails, which goes message by message."""
-    if any(item["task"] not in HANDLERS or item["task"] == contract.ERASE_PERSON for item in items):
+    None for a batch holding a task that is not a contract message, which goes message by message."""
+    if any(item["task"] not in HANDLERS for item in items):
         return None
     prepared: list[delivery.Prepared] = []
 
