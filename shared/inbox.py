@@ -138,7 +138,9 @@ def register_batch_consumer(celery, service: str) -> None:
     """`<service>.batch`: hand each message of a batch to its own task, in this process and in
     order, as if it had come alone; acknowledge them together at the end. A message that fails
     is not acknowledged, so its origin relays it again (alone) after the ack timeout."""
-    @celery.task(name=batch_task(service), shared=False)
+    # batch tasks that wait for a free pool process run as one (shared/gather.py)
+    @celery.task(name=batch_task(service), shared=False,
+                 Strategy="shared.gather:gathering_strategy", Request="shared.gather:GatheredRequest")
     def batch(messages: list):
         try:
             items = BatchMessage().load({"messages": messages})["messages"]

@@ -2,11 +2,14 @@
 a real Celery worker, and the events service over HTTP for organizer tokens."""
 from __future__ import annotations
 
+import base64
 import copy
+import json
 import uuid
 from types import SimpleNamespace
 
 import pytest
+import redis
 
 from shared.contract import SCHEMA_VERSION
 from shared.embedded import free_port
@@ -273,3 +276,26 @@ def queued_row(app, payload=None) -> int:
         [row] = compose.registration_mail(validate_payload(REGISTRATION_MAIL, payload))
         db.session.commit()
         return row.id
+
+
+# ---- what notifications acknowledged to registrations -------------------------------------
+def acknowledged(redis_url: str) -> list[str]:
+    """Message ids acknowledged to registrations so far (its queue in this suite's Redis)."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        ids = []
+        for item in client.lrange("registrations", 0, -1):
+            envelope = json.loads(item)
+            _, kwargs, _ = json.loads(base64.b64decode(envelope["body"]))
+            ids += [kwargs["message_id"]] if kwargs.get("message_id") else kwargs.get("message_ids") or []
+        return ids
+    finally:
+        client.close()
+
+
+@pytest.fixture()
+def acks(redis_url):
+    client = redis.Redis.from_url(redis_url)
+    client.delete("registrations")
+    client.close()
+    return lambda: acknowledged(redis_url)

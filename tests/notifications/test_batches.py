@@ -4,12 +4,9 @@ goes out once, a copy of a message processed before has no second effect, and a 
 handler fails leaves nothing half-written while the others of its batch go out."""
 from __future__ import annotations
 
-import base64
-import json
 import time
 
 import pytest
-import redis
 from sqlalchemy import func, select
 
 from services.notifications import compose
@@ -25,28 +22,6 @@ def publish_batch(celery, *messages) -> None:
     """As shared/outbox.py publishes the messages of one commit for one queue."""
     celery.send_task(contract.batch_task("notifications"), queue="notifications",
                      kwargs={"messages": [{"task": task, "message": message} for task, message in messages]})
-
-
-def acknowledged(redis_url: str) -> list[str]:
-    """Message ids acknowledged to registrations so far (its queue in this suite's Redis)."""
-    client = redis.Redis.from_url(redis_url)
-    try:
-        ids = []
-        for item in client.lrange("registrations", 0, -1):
-            envelope = json.loads(item)
-            _, kwargs, _ = json.loads(base64.b64decode(envelope["body"]))
-            ids += [kwargs["message_id"]] if kwargs.get("message_id") else kwargs.get("message_ids") or []
-        return ids
-    finally:
-        client.close()
-
-
-@pytest.fixture()
-def acks(redis_url):
-    client = redis.Redis.from_url(redis_url)
-    client.delete("registrations")
-    client.close()
-    return lambda: acknowledged(redis_url)
 
 
 def count(app, model) -> int:
